@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { SMTPServer } from 'smtp-server';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/load.js';
+import { loadSecret } from '../config/secret.js';
+import { Db } from '../store/db.js';
+import { loadTls } from '../smtp/tls.js';
+import { createMx, type Routing } from '../smtp/server.js';
+import { createResolver, type DnsResolver } from '../verdict/resolver.js';
+import { Ingestor } from '../ingest/ingest.js';
+import { buildHttp } from '../http/server.js';
+import { createLogger } from '../log.js';
+import { firstStart, type FirstStart } from './first-start.js';
+import { loadRouting } from './routing.js';
+
+export interface AppOptions {
+  /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
+  resolver?: DnsResolver;
+  log?: Logger;
+  now?: () => number;
+}
+
+export interface App {
+  config: Config;
+  db: Db;
+  log: Logger;
+  ingestor: Ingestor;
+  smtp: SMTPServer;
+  http: FastifyInstance;
+  firstStart: FirstStart;
+  smtpPort: number;
+  httpPort: number;
+  /** Re-reads support addresses and domains after they change. */
+  reloadRouting(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the parts together and starts them: the store, the spool replay, the MX and the
+ * HTTP API. The only place that knows every part.
+ */
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.log.level);
+  const db = new Db(config.dataDir);
+  await db.open();
+  const first = await firstStart(db, config);
+  const secret = loadSecret(config.dataDir, config.secretKey);
+  let routing: Routing = await loadRouting(db);
+  const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });
+  const resolver = opts.resolver ?? createResolver(config.dns.servers, config.dns.timeoutMs);
+
+  const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
+  const replayed = await ingestor.replay();
+  if (replayed) log.info({ count: replayed }, 'spool: ticketing messages accepted before the last stop');
+
+  let smtpUp = false;
+  let httpUp = false;
+  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => ingestor.enqueue(e), now: opts.now });
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(config.smtp.port, config.smtp.host, () => {
+      smtp.off('error', reject);
+      resolve();
+    });
+  });
+  smtpUp = true;
+  const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
+
+  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
+  await http.listen({ port: config.http.port, host: config.http.host });
+  httpUp = true;
+  const httpPort = (http.server.address() as AddressInfo).port;
+  log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    db,
+    log,
+    ingestor,
+    smtp,
+    http,
+    firstStart: first,
+    smtpPort,
+    httpPort,
+    async reloadRouting() {
+      routing = await loadRouting(db);
+    },
+    stop() {
+      // Stop taking mail, let sessions finish, ticket what was accepted, close the store.
+      stopping ??= (async () => {
+        smtpUp = false;
+        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+        await http.close();
+        await ingestor.idle();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { getMessage } from '../../store/tickets.js';
+import { notFound } from '../errors.js';
+
+/** RFC 6266 filename parameter: ASCII fallback plus the UTF-8 form of RFC 8187. */
+function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export async function messageRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.deps;
+  const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } }, required: ['id'] };
+
+  app.get('/messages/:id/raw', { schema: { params: idParam } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const raw = await db.getBuffer(db.sub.raw, id);
+    if (!raw) throw notFound('That message');
+    return reply
+      .type('message/rfc822')
+      .header('Content-Disposition', contentDisposition('attachment', `${id}.eml`))
+      .send(raw);
+  });
+
+  app.get('/attachments/:id', { schema: { params: idParam } }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const content = await db.getBuffer(db.sub.att, id);
+    if (!content) throw notFound('That attachment');
+    // The meta (name, type) lives on the message; the attachment key is enough to serve it.
+    const meta = (await db.get<{ filename: string; contentType: string }>(db.sub.meta, `att:${id}`)) ?? null;
+    return reply
+      .type(meta?.contentType ?? 'application/octet-stream')
+      .header('Content-Disposition', contentDisposition('attachment', meta?.filename ?? id))
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .send(content);
+  });
+
+  app.get('/messages/:id', { schema: { params: idParam } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const m = await getMessage(db, id);
+    if (!m) throw notFound('That message');
+    return m;
+  });
+}

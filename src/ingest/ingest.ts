@@ -1,0 +1,415 @@
+import type { Logger } from 'pino';
+import { Batch, type Db } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import { getTicket, messageByMessageId, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
+import { contactByEmail, getDepartment, getSettings, putContact, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
+import type { Routing } from '../smtp/server.js';
+import type { Address, AttachmentMeta, Contact, DeskSettings, Message, MessageFlag, SupportAddress, Ticket } from '../desk/types.js';
+import { decideThread, participantsFrom, type ThreadDecision } from '../desk/threading.js';
+import { numberInMessageId, numberInSubject, ticketMessageId } from '../desk/tokens.js';
+import { acknowledgementBlocker, acknowledgementText } from '../desk/acknowledgement.js';
+import type { OutboundItem } from '../outbound/item.js';
+import { parseMail, type Mail } from './parse.js';
+import { classifyMail, bouncedMessageIds, type Classification } from './classify.js';
+import { originalSender } from './original-sender.js';
+
+export interface IngestDeps {
+  db: Db;
+  log: Logger;
+  secret: Buffer;
+  routing: () => Routing;
+  now?: () => number;
+}
+
+export interface Ticketed {
+  entryId: string;
+  ticketNumber: number | null;
+  outcome: 'new' | 'joined' | 'duplicate' | 'bounce' | 'system';
+  acknowledged: boolean;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Turns spooled messages into tickets, one at a time and in arrival order. Each message's
+ * ticket changes, its acknowledgement and the release of its spool entry are one atomic
+ * batch: after a crash the entry is either still spooled (and done again) or fully done.
+ */
+export class Ingestor {
+  private queue: SpoolEntry[] = [];
+  private running = false;
+  private waiters: Array<() => void> = [];
+  private listeners: Array<(t: Ticketed) => void> = [];
+  private readonly now: () => number;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  onTicketed(fn: (t: Ticketed) => void): void {
+    this.listeners.push(fn);
+  }
+
+  enqueue(entry: SpoolEntry): void {
+    this.queue.push(entry);
+    if (!this.running) void this.drain();
+  }
+
+  /** Tickets whatever was accepted before the last stop or crash. */
+  async replay(): Promise<number> {
+    const pending = await pendingSpool(this.deps.db);
+    for (const e of pending) this.enqueue(e);
+    return pending.length;
+  }
+
+  /** Resolves when every enqueued message is ticketed. */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length) {
+      const entry = this.queue.shift()!;
+      try {
+        const result = await this.ingest(entry);
+        for (const fn of this.listeners) fn(result);
+      } catch (err) {
+        // The entry stays spooled and is tried again on the next start; nothing is lost.
+        this.deps.log.error({ err, id: entry.id }, 'ingest: could not ticket a message; it stays in the spool');
+      }
+    }
+    this.running = false;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private async ingest(entry: SpoolEntry): Promise<Ticketed> {
+    const { db } = this.deps;
+    const raw = await db.getBuffer(db.sub.raw, entry.id);
+    if (!raw) {
+      await db.commit(releaseSpoolBatch(db, entry.id));
+      return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
+    }
+    const mail = await parseMail(raw);
+    return db.serial(() => this.decideAndWrite(entry, mail));
+  }
+
+  private async decideAndWrite(entry: SpoolEntry, mail: Mail): Promise<Ticketed> {
+    const { db, log, secret } = this.deps;
+    const now = this.now();
+    const batch = new Batch();
+    releaseSpool(db, batch, entry.id);
+
+    // A Message-ID we already hold is the same mail delivered twice (a retry after a lost
+    // 250, or two of our addresses on separate transactions): keep one copy.
+    if (mail.messageId && (await messageByMessageId(db, mail.messageId))) {
+      batch.del(db.sub.raw, entry.id);
+      await db.commit(batch, false);
+      log.info({ id: entry.id, messageId: mail.messageId }, 'ingest: duplicate Message-ID, not ticketed again');
+      return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
+    }
+
+    const settings = await getSettings(db);
+    const routing = this.deps.routing();
+    const cls = classifyMail(mail, entry.envelope.mailFrom);
+    const alias = aliasOf(entry, routing);
+    const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
+    const isOurs = (email: string) => routing.addresses.has(email.toLowerCase());
+    const loop = (mail.headers.get('x-loop') ?? []).some((v) => isOurs(v.replace(/[<>\s]/g, '')));
+    const ownAddress = isOurs(senderEmail) || loop;
+    const dmarcResult = entry.verdict?.dmarc.result ?? 'none';
+    const dmarcFailed = dmarcResult === 'fail';
+    const sender = await userByEmail(db, senderEmail);
+    const senderIsAgent = Boolean(sender && sender.active);
+
+    const flags: MessageFlag[] = [];
+    if (cls.autoReply) flags.push('auto-reply');
+    if (cls.bounce) flags.push('bounce');
+    if (cls.list) flags.push('list');
+    if (ownAddress) flags.push('own-address');
+    if (dmarcFailed) flags.push('dmarc-fail');
+    if (entry.quarantine) flags.push('quarantine');
+    if (mail.parseError) flags.push('parse-error');
+
+    const cited = await this.citedTicket(mail, settings, cls);
+
+    let decision: ThreadDecision;
+    let outcome: Ticketed['outcome'];
+    if (cls.bounce) {
+      // A bounce joins the ticket of the mail it bounces, or the system ticket; it never
+      // opens a customer ticket, never changes a status, is never acknowledged.
+      const target = cited ?? (await this.systemTicket(batch, settings, alias, now));
+      decision = { kind: 'join', ticket: target, status: target.status, reopened: false };
+      outcome = cited ? 'bounce' : 'system';
+    } else {
+      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic: ['pass', 'none'].includes(dmarcResult) && !entry.quarantine }, { now, reopenWindowDays: settings.reopenWindowDays });
+      outcome = decision.kind === 'join' ? 'joined' : 'new';
+    }
+    if (decision.kind === 'new-linked' && decision.reason === 'not-participant') flags.push('hijack-guard');
+
+    // The requester: From; or the first Reply-To (setting); or, for mail an agent forwards,
+    // the customer named by "#original_sender" at the top of the body (setting).
+    let requester: Address = mail.from ?? { email: senderEmail, name: '' };
+    if (settings.contactFromReplyTo && mail.replyTo[0]) requester = mail.replyTo[0];
+    if (senderIsAgent && settings.originalSenderCommand) {
+      const original = originalSender(mail.text);
+      if (original) requester = original;
+    }
+
+    const messageRecordId = entry.id;
+    const attachments = this.storeAttachments(batch, mail);
+    let ticket: Ticket;
+    let previous: Ticket | undefined;
+    if (decision.kind === 'join') {
+      previous = decision.ticket;
+      const joiningParticipants = cls.bounce || senderIsAgent ? [] : participantsFrom([senderEmail, ...mail.cc.map((a) => a.email)], isOurs);
+      ticket = {
+        ...previous,
+        status: decision.status,
+        participants: [...new Set([...previous.participants, ...joiningParticipants])],
+        messageCount: previous.messageCount + 1,
+        updatedAt: now,
+        closedAt: decision.status === 'closed' ? previous.closedAt : undefined,
+        lastInboundMessageId: mail.messageId || previous.lastInboundMessageId,
+      };
+      if (decision.reopened) log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
+    } else {
+      const contact = await this.contactFor(batch, requester, now);
+      const number = await nextTicketNumber(db, batch, settings.firstTicketNumber);
+      const ticketFlags: Ticket['flags'] = [];
+      if (entry.quarantine) ticketFlags.push('quarantine');
+      if (dmarcFailed) ticketFlags.push('dmarc-fail');
+      if (decision.kind === 'new-linked' && decision.reason === 'not-participant') ticketFlags.push('hijack-guard');
+      ticket = {
+        number,
+        subject: mail.subject || '(no subject)',
+        status: 'open',
+        requester: { email: contact.email === requester.email ? requester.email : contact.email, name: requester.name || contact.name },
+        contactId: contact.id,
+        departmentId: alias.departmentId,
+        alias: alias.address,
+        participants: participantsFrom([requester.email, senderIsAgent ? '' : senderEmail, ...mail.cc.map((a) => a.email)], isOurs),
+        messageCount: 1,
+        lastInboundMessageId: mail.messageId || undefined,
+        flags: ticketFlags,
+        linkedTickets: decision.kind === 'new-linked' ? [decision.linked] : [],
+        createdAt: now,
+        updatedAt: now,
+      };
+    }
+
+    const message: Message = {
+      id: messageRecordId,
+      ticketNumber: ticket.number,
+      direction: 'in',
+      messageId: mail.messageId,
+      inReplyTo: mail.inReplyTo || undefined,
+      references: mail.references,
+      from: mail.from ?? { email: senderEmail, name: '' },
+      to: mail.to,
+      cc: mail.cc,
+      replyTo: mail.replyTo.length ? mail.replyTo : undefined,
+      subject: mail.subject,
+      date: mail.date ?? entry.receivedAt,
+      receivedAt: entry.receivedAt,
+      text: decision.kind === 'new-linked' ? `${linkNote(decision)}\n\n${mail.text}` : mail.text,
+      html: mail.html,
+      attachments,
+      verdict: entry.verdict,
+      envelope: entry.envelope,
+      flags,
+      size: entry.size,
+    };
+    if (senderIsAgent && !cls.bounce && ticket.requester.email !== senderEmail) message.flags.push('not-requester');
+    else if (!senderIsAgent && !cls.bounce && decision.kind === 'join' && ticket.requester.email !== senderEmail) message.flags.push('not-requester');
+    putMessage(db, batch, message);
+
+    // RFC 3834 acknowledgement of a new ticket.
+    let acknowledged = false;
+    if (decision.kind !== 'join') {
+      const ackKey = `ack:${ticket.requester.email}`;
+      const recent = await recentEvents(db, ackKey, now - HOUR);
+      const blocker = acknowledgementBlocker({
+        enabled: settings.acknowledge,
+        newTicket: true,
+        autoReply: cls.autoReply,
+        bounce: cls.bounce,
+        list: cls.list,
+        ownAddress: ownAddress || isOurs(ticket.requester.email),
+        dmarcFailed,
+        quarantined: entry.quarantine,
+        mailFrom: entry.envelope.mailFrom,
+        sentLastHour: recent.length,
+        perHourLimit: settings.ackPerSenderPerHour,
+      });
+      if (blocker) {
+        log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
+      } else {
+        await this.queueAcknowledgement(batch, ticket, alias, mail, now);
+        putEvents(db, batch, ackKey, [...recent, now]);
+        ticket.messageCount += 1;
+        acknowledged = true;
+      }
+    }
+
+    putTicket(db, batch, ticket, previous);
+    // Not synced: the spool entry released in this batch is durable already, so a machine
+    // crash that loses this batch only means the message is ticketed again on restart.
+    await db.commit(batch, false);
+    log.info({ id: entry.id, ticket: ticket.number, outcome, acknowledged, reasons: cls.reasons }, 'ingest: ticketed');
+    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged };
+  }
+
+  /** The ticket a mail cites: by a Message-ID it answers (ours, signed, or any stored), else by the subject token. */
+  private async citedTicket(mail: Mail, settings: DeskSettings, cls: Classification): Promise<Ticket | undefined> {
+    const { db, secret } = this.deps;
+    const refs = [mail.inReplyTo, ...[...mail.references].reverse()].filter(Boolean);
+    if (cls.bounce) refs.unshift(...bouncedMessageIds(mail));
+    for (const ref of refs) {
+      const signed = numberInMessageId(secret, ref);
+      const number = signed ?? (await messageByMessageId(db, ref))?.ticketNumber;
+      if (number !== undefined && number !== null) {
+        const t = await getTicket(db, number);
+        if (t) return t;
+      }
+    }
+    const byToken = numberInSubject(settings.subjectTokenFormat, mail.subject);
+    return byToken === null ? undefined : getTicket(db, byToken);
+  }
+
+  /** The open ticket that collects bounces and reports no customer ticket claims. */
+  private async systemTicket(batch: Batch, settings: DeskSettings, alias: SupportAddress, now: number): Promise<Ticket> {
+    const { db } = this.deps;
+    const number = await db.get<number>(db.sub.meta, 'systemTicket');
+    const existing = number ? await getTicket(db, number) : undefined;
+    if (existing && existing.status !== 'closed') return existing;
+    const n = await nextTicketNumber(db, batch, settings.firstTicketNumber);
+    batch.put(db.sub.meta, 'systemTicket', n);
+    const ticket: Ticket = {
+      number: n,
+      subject: 'Undeliverable mail and delivery reports',
+      status: 'open',
+      requester: { email: 'mailer-daemon@' + alias.address.split('@')[1], name: 'Mail system' },
+      contactId: '',
+      departmentId: alias.departmentId,
+      alias: alias.address,
+      participants: [],
+      messageCount: 0,
+      flags: ['system'],
+      linkedTickets: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    return ticket;
+  }
+
+  private async contactFor(batch: Batch, who: Address, now: number): Promise<Contact> {
+    const { db } = this.deps;
+    const existing = await contactByEmail(db, who.email);
+    if (existing) {
+      if (!existing.name && who.name) {
+        const updated = { ...existing, name: who.name, updatedAt: now };
+        putContact(db, batch, updated);
+        return updated;
+      }
+      return existing;
+    }
+    const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], createdAt: now, updatedAt: now };
+    putContact(db, batch, contact);
+    return contact;
+  }
+
+  private storeAttachments(batch: Batch, mail: Mail): AttachmentMeta[] {
+    const { db } = this.deps;
+    return mail.attachments.map((a) => {
+      const id = newId();
+      batch.put(db.sub.att, id, a.content);
+      batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType: a.contentType });
+      return { id, filename: a.filename, contentType: a.contentType, size: a.content.length, cid: a.cid, inline: a.inline };
+    });
+  }
+
+  private async queueAcknowledgement(batch: Batch, ticket: Ticket, alias: SupportAddress, mail: Mail, now: number): Promise<void> {
+    const { db, secret } = this.deps;
+    const department = await getDepartment(db, ticket.departmentId);
+    const departmentName = alias.name || department?.name || 'Support';
+    const domain = alias.address.split('@')[1]!;
+    const id = newId(now);
+    const messageId = ticketMessageId(secret, ticket.number, domain);
+    const subject = `[#${ticket.number}] Auto: ${ticket.subject}`;
+    const text = acknowledgementText({ number: ticket.number, subject: ticket.subject, requesterName: ticket.requester.name, departmentName });
+    const from = { email: alias.address, name: departmentName };
+    const to = [ticket.requester];
+    const references = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
+    const item: OutboundItem = {
+      id,
+      messageRecordId: id,
+      ticketNumber: ticket.number,
+      kind: 'ack',
+      messageId,
+      from,
+      to,
+      cc: [],
+      bcc: [],
+      subject,
+      text,
+      inReplyTo: mail.messageId || undefined,
+      references,
+      // RFC 3834 §5: mark it automatic so other responders do not answer it; X-Loop lets
+      // us recognise it if it ever comes back to us.
+      headers: { 'Auto-Submitted': 'auto-replied', 'X-Loop': alias.address, Precedence: 'auto_reply', 'X-Auto-Response-Suppress': 'All' },
+      attachmentIds: [],
+      state: 'queued',
+      attempts: 0,
+      createdAt: now,
+      nextAttemptAt: now,
+    };
+    batch.put(db.sub.outq, id, item);
+    const record: Message = {
+      id,
+      ticketNumber: ticket.number,
+      direction: 'out',
+      messageId,
+      inReplyTo: item.inReplyTo,
+      references,
+      from,
+      to,
+      cc: [],
+      subject,
+      date: now,
+      receivedAt: now,
+      text,
+      html: null,
+      attachments: [],
+      verdict: null,
+      envelope: null,
+      flags: ['acknowledgement'],
+      size: 0,
+    };
+    putMessage(db, batch, record);
+  }
+}
+
+function releaseSpoolBatch(db: Db, id: string): Batch {
+  const b = new Batch();
+  releaseSpool(db, b, id);
+  return b;
+}
+
+/** The support address the envelope delivered to: the envelope wins over To: (forwarded mail). */
+function aliasOf(entry: SpoolEntry, routing: Routing): SupportAddress {
+  for (const r of entry.envelope.rcptTo) {
+    const a = routing.addresses.get(r.toLowerCase());
+    if (a) return a;
+  }
+  const all = [...routing.addresses.values()];
+  return all.find((a) => a.isDefault) ?? all[0]!;
+}
+
+function linkNote(d: Extract<ThreadDecision, { kind: 'new-linked' }>): string {
+  return d.reason === 'not-participant'
+    ? `[mxdesk] This mail refers to ticket #${d.linked}, but its sender is not a participant of that ticket, so it opened a new ticket.`
+    : `[mxdesk] This mail answers ticket #${d.linked}, which was closed too long ago to reopen.`;
+}

@@ -1,0 +1,34 @@
+import { Batch, type Db } from '../store/db.js';
+import type { Envelope, VerdictSummary } from '../desk/types.js';
+
+/** A message that got 250 and is waiting to be ticketed. Its raw bytes are under the same id. */
+export interface SpoolEntry {
+  id: string;
+  receivedAt: number;
+  envelope: Envelope;
+  verdict: VerdictSummary | null;
+  /** DMARC failed under p=reject and the configured action is quarantine. */
+  quarantine: boolean;
+  size: number;
+}
+
+/**
+ * Makes an accepted message durable: its raw bytes and its spool entry are written in one
+ * synced batch. Only when this resolves may the MX answer 250 (RFC 5321 §6.1: once 250 is
+ * sent, the message is our responsibility). A crash before it resolves leaves nothing
+ * behind; a crash after it leaves an entry that replaySpool() tickets on the next start.
+ */
+export async function spoolMessage(db: Db, entry: SpoolEntry, raw: Buffer): Promise<void> {
+  const batch = new Batch().put(db.sub.raw, entry.id, raw).put(db.sub.spool, entry.id, entry);
+  await db.commit(batch, true);
+}
+
+/** Entries accepted but not yet ticketed, oldest first. */
+export function pendingSpool(db: Db): Promise<SpoolEntry[]> {
+  return db.values<SpoolEntry>(db.sub.spool);
+}
+
+/** Added to the ingest batch: the entry is done when its ticket is written. */
+export function releaseSpool(db: Db, batch: Batch, id: string): void {
+  batch.del(db.sub.spool, id);
+}

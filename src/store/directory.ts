@@ -1,0 +1,88 @@
+import { Batch, type Db } from './db.js';
+import { DEFAULT_SETTINGS, type Contact, type Department, type DeskSettings, type SupportAddress, type User } from '../desk/types.js';
+
+// Departments, support addresses, users, contacts and settings.
+
+export async function getSettings(db: Db): Promise<DeskSettings> {
+  const stored = await db.get<Partial<DeskSettings>>(db.sub.meta, 'settings');
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+export function putSettings(db: Db, batch: Batch, settings: DeskSettings): void {
+  batch.put(db.sub.meta, 'settings', settings);
+}
+
+export function listDepartments(db: Db): Promise<Department[]> {
+  return db.values<Department>(db.sub.dept);
+}
+
+export function getDepartment(db: Db, id: string): Promise<Department | undefined> {
+  return db.get<Department>(db.sub.dept, id);
+}
+
+export function putDepartment(db: Db, batch: Batch, d: Department): void {
+  batch.put(db.sub.dept, d.id, d);
+}
+
+export function listSupportAddresses(db: Db): Promise<SupportAddress[]> {
+  return db.values<SupportAddress>(db.sub.addr);
+}
+
+export function getSupportAddress(db: Db, address: string): Promise<SupportAddress | undefined> {
+  return db.get<SupportAddress>(db.sub.addr, address.toLowerCase());
+}
+
+export function putSupportAddress(db: Db, batch: Batch, a: SupportAddress): void {
+  batch.put(db.sub.addr, a.address.toLowerCase(), a);
+}
+
+export function delSupportAddress(db: Db, batch: Batch, address: string): void {
+  batch.del(db.sub.addr, address.toLowerCase());
+}
+
+export function listDomains(db: Db): Promise<string[]> {
+  return db.get<string[]>(db.sub.meta, 'domains').then((d) => d ?? []);
+}
+
+export function putDomains(db: Db, batch: Batch, domains: string[]): void {
+  batch.put(db.sub.meta, 'domains', domains);
+}
+
+export async function userByEmail(db: Db, email: string): Promise<User | undefined> {
+  const id = await db.get<string>(db.sub.login, email.toLowerCase());
+  return id ? db.get<User>(db.sub.user, id) : undefined;
+}
+
+export function getUser(db: Db, id: string): Promise<User | undefined> {
+  return db.get<User>(db.sub.user, id);
+}
+
+export function listUsers(db: Db): Promise<User[]> {
+  return db.values<User>(db.sub.user);
+}
+
+export function putUser(db: Db, batch: Batch, u: User, previous?: User): void {
+  if (previous && previous.email !== u.email) batch.del(db.sub.login, previous.email);
+  batch.put(db.sub.user, u.id, u);
+  batch.put(db.sub.login, u.email.toLowerCase(), u.id);
+}
+
+export async function contactByEmail(db: Db, email: string): Promise<Contact | undefined> {
+  const id = await db.get<string>(db.sub.email, email.toLowerCase());
+  return id ? db.get<Contact>(db.sub.contact, id) : undefined;
+}
+
+export function putContact(db: Db, batch: Batch, c: Contact): void {
+  batch.put(db.sub.contact, c.id, c);
+  for (const e of c.emails) batch.put(db.sub.email, e.toLowerCase(), c.id);
+}
+
+/** Timestamps of recent events under a key, for per-sender rate limits. */
+export async function recentEvents(db: Db, key: string, sinceMs: number): Promise<number[]> {
+  const all = (await db.get<number[]>(db.sub.rate, key)) ?? [];
+  return all.filter((t) => t >= sinceMs);
+}
+
+export function putEvents(db: Db, batch: Batch, key: string, times: number[]): void {
+  batch.put(db.sub.rate, key, times);
+}
