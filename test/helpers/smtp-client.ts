@@ -26,6 +26,9 @@ export class SmtpClient {
   }
 
   private attach(socket: net.Socket | tls.TLSSocket) {
+    // Commands are small writes; without this Nagle's algorithm meets delayed ACKs and each
+    // reply waits ~40 ms (RFC 896 / RFC 1122 §4.2.3.2).
+    socket.setNoDelay(true);
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => {
@@ -113,9 +116,8 @@ export class SmtpClient {
     if (go.code !== 354) return go;
     let body = Buffer.isBuffer(message) ? message : Buffer.from(message, 'utf8');
     body = dotStuff(body);
-    this.socket.write(body);
     const ending = body.length && body[body.length - 1] === 10 ? '.\r\n' : '\r\n.\r\n';
-    this.socket.write(ending);
+    this.socket.write(Buffer.concat([body, Buffer.from(ending)]));
     return this.read();
   }
 

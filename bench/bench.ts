@@ -1,0 +1,202 @@
+// npm run bench: durable ingest throughput and latency of mxdesk against a bare
+// smtp-server that only drains DATA (the ceiling for Node on this machine), driven by the
+// same client. Prints a table, writes bench-results/latest.{json,md}.
+import { mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { SmtpClient, dotStuff } from '../test/helpers/smtp-client.js';
+import { startApp } from '../src/app/app.js';
+import { testConfig, tempDir, DEFAULT_DNS } from '../test/helpers/app.js';
+import { fixedResolver } from '../src/verdict/resolver.js';
+import { createLogger } from '../src/log.js';
+
+interface Run {
+  target: 'mxdesk' | 'bare';
+  size: string;
+  sessions: number;
+  reuse: boolean;
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  dataToOkP50: number;
+  dataToOkP99: number;
+  okToTicketP99?: number;
+}
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const MESSAGES = Number(args.get('messages') ?? 2000);
+const quick = args.has('quick');
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function message(i: number, bytes: number): string {
+  const head = `From: Bench <bench${i % 50}@example.com>\r\nTo: support@support.test\r\nSubject: bench ${i}\r\nMessage-ID: <bench-${i}-${Date.now()}@example.com>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`;
+  const line = 'The quick brown fox jumps over the lazy dog, again and again and again.\r\n';
+  return head + line.repeat(Math.max(1, Math.ceil((bytes - head.length) / line.length)));
+}
+
+function corpusMessages(): Buffer[] {
+  const root = path.resolve(import.meta.dirname, '../../shared/corpus');
+  const out: Buffer[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.eml')) out.push(readFileSync(p));
+    }
+  };
+  try {
+    walk(root);
+  } catch {
+    return [];
+  }
+  return out;
+}
+
+async function drive(port: number, opts: { sessions: number; reuse: boolean; total: number; body: (i: number) => string | Buffer; onOk?: (i: number, at: number) => void; onReply?: (text: string, at: number) => void }) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    let client: SmtpClient | null = null;
+    while (next < opts.total) {
+      const i = next++;
+      if (!client) {
+        client = (await SmtpClient.connect(port)).client;
+        await client.send('EHLO bench.example.com');
+      }
+      await client.send('MAIL FROM:<bench@example.com>');
+      await client.send('RCPT TO:<support@support.test>');
+      const go = await client.send('DATA');
+      if (go.code !== 354) throw new Error(`DATA refused: ${go.raw}`);
+      const raw = opts.body(i);
+      const body = dotStuff(Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
+      client.write(Buffer.concat([body, Buffer.from(body[body.length - 1] === 10 ? '.\r\n' : '\r\n.\r\n')]));
+      // End of DATA → 250: the time the server takes to make the message durable.
+      const t0 = performance.now();
+      const r = await client.read();
+      const t1 = performance.now();
+      if (r.code !== 250) throw new Error(`message ${i}: ${r.code} ${(r as any).raw}`);
+      latencies.push(t1 - t0);
+      opts.onOk?.(i, Date.now());
+      opts.onReply?.(r.text, Date.now());
+      if (!opts.reuse) {
+        await client.quit();
+        client = null;
+      }
+    }
+    if (client) await client.quit();
+  };
+  await Promise.all(Array.from({ length: opts.sessions }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { seconds, latencies };
+}
+
+async function bareServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, _session, cb) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => cb());
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server as any).server.address().port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function main(): Promise<void> {
+  const sizes: Array<{ name: string; body: (i: number) => string | Buffer }> = [
+    { name: '2 KB', body: (i) => message(i, 2048) },
+    { name: '50 KB', body: (i) => message(i, 50 * 1024) },
+  ];
+  const corpus = corpusMessages();
+  if (corpus.length) {
+    sizes.push({
+      name: `corpus mix (${corpus.length})`,
+      body: (i) => {
+        const m = corpus[i % corpus.length]!;
+        // A fresh Message-ID per send, so that duplicates are not dropped.
+        return Buffer.concat([Buffer.from(`X-Bench: ${i}\r\n`), m]);
+      },
+    });
+  } else console.log('bench: ../shared/corpus not found, corpus mix skipped');
+  const shapes = quick ? [{ sessions: 5, reuse: true }] : [
+    { sessions: 5, reuse: true },
+    { sessions: 50, reuse: true },
+    { sessions: 5, reuse: false },
+    { sessions: 50, reuse: false },
+  ];
+  const runs: Run[] = [];
+  for (const size of quick ? sizes.slice(0, 1) : sizes) {
+    for (const shape of shapes) {
+      const total = shape.reuse ? MESSAGES : Math.min(MESSAGES, 1000);
+      // Bare server: the ceiling.
+      const bare = await bareServer();
+      const b = await drive(bare.port, { ...shape, total, body: size.body });
+      await bare.close();
+      runs.push({ target: 'bare', size: size.name, ...shape, messages: total, seconds: b.seconds, perSecond: total / b.seconds, dataToOkP50: pct(b.latencies, 50), dataToOkP99: pct(b.latencies, 99) });
+
+      // mxdesk: durable accept, verdicts (fixed DNS), ticketing.
+      const dataDir = tempDir('mxdesk-bench-');
+      const config = testConfig({ MXDESK_SMTP_MAX_CONNECTIONS_PER_IP: '1000', MXDESK_LOG_LEVEL: 'silent' }, dataDir);
+      const app = await startApp(config, { resolver: fixedResolver(DEFAULT_DNS), log: createLogger('silent') });
+      const okAt = new Map<string, number>();
+      const visible: number[] = [];
+      app.ingestor.onTicketed((t) => {
+        const at = okAt.get(t.entryId);
+        if (at !== undefined) visible.push(Date.now() - at);
+      });
+      // Map 250 replies to spool ids through the reply text "queued as <id>".
+      const m = await driveMx(app.smtpPort, { ...shape, total, body: size.body }, okAt);
+      await app.ingestor.idle();
+      await app.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      visible.sort((a, c) => a - c);
+      runs.push({ target: 'mxdesk', size: size.name, ...shape, messages: total, seconds: m.seconds, perSecond: total / m.seconds, dataToOkP50: pct(m.latencies, 50), dataToOkP99: pct(m.latencies, 99), okToTicketP99: pct(visible, 99) });
+      const last = runs.at(-1)!;
+      console.log(`${size.name.padEnd(18)} ${String(shape.sessions).padStart(2)} sessions ${shape.reuse ? 'reuse  ' : 'one/msg'}  mxdesk ${last.perSecond.toFixed(0).padStart(5)} msg/s  bare ${runs.at(-2)!.perSecond.toFixed(0).padStart(5)} msg/s  ratio ${(last.perSecond / runs.at(-2)!.perSecond).toFixed(2)}  DATA→250 p50 ${last.dataToOkP50.toFixed(1)} p99 ${last.dataToOkP99.toFixed(1)} ms  250→ticket p99 ${last.okToTicketP99!.toFixed(1)} ms`);
+    }
+  }
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
+  const outDir = path.resolve(import.meta.dirname, '../bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ machine, at: new Date().toISOString(), runs }, null, 2));
+  const md = [
+    `Machine: ${machine}`,
+    '',
+    '| size | sessions | connections | mxdesk msg/s | bare msg/s | ratio | DATA→250 p50 ms | DATA→250 p99 ms | 250→ticket p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...runs.filter((r) => r.target === 'mxdesk').map((r) => {
+      const bare = runs.find((x) => x.target === 'bare' && x.size === r.size && x.sessions === r.sessions && x.reuse === r.reuse)!;
+      return `| ${r.size} | ${r.sessions} | ${r.reuse ? 'reused' : 'one per message'} | ${r.perSecond.toFixed(0)} | ${bare.perSecond.toFixed(0)} | ${(r.perSecond / bare.perSecond).toFixed(2)} | ${r.dataToOkP50.toFixed(1)} | ${r.dataToOkP99.toFixed(1)} | ${r.okToTicketP99!.toFixed(1)} |`;
+    }),
+  ].join('\n');
+  writeFileSync(path.join(outDir, 'latest.md'), md + '\n');
+  console.log('\n' + md);
+}
+
+/** Like drive(), and remembers when each message's 250 arrived, by its spool id. */
+async function driveMx(port: number, opts: { sessions: number; reuse: boolean; total: number; body: (i: number) => string | Buffer }, okAt: Map<string, number>) {
+  const result = await drive(port, {
+    ...opts,
+    onOk: () => undefined,
+    onReply: (text: string, at: number) => {
+      const id = /queued as (\S+)/.exec(text)?.[1];
+      if (id) okAt.set(id, at);
+    },
+  } as any);
+  return result;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
