@@ -47,14 +47,14 @@ export function testConfig(env: Record<string, string> = {}, dataDir = tempDir()
   );
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; dns?: Record<string, Record<string, unknown[]>>; dataDir?: string } & AppOptions = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; dns?: Record<string, Record<string, unknown[]>>; dataDir?: string; login?: boolean } & AppOptions = {}): Promise<TestApp> {
   const config = testConfig(opts.env, opts.dataDir);
   const app = await startApp(config, {
     resolver: opts.resolver ?? fixedResolver(opts.dns ?? DEFAULT_DNS),
     log: opts.log ?? createLogger(process.env.MXDESK_TEST_LOG ?? 'silent'),
     now: opts.now,
   });
-  const api = await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
+  const api: ApiClient = opts.login === false ? () => Promise.reject(new Error('this test app was started without logging in')) : await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
   return {
     ...app,
     dataDir: config.dataDir,
