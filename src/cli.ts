@@ -8,6 +8,8 @@ import { userByEmail, putUser } from './store/directory.js';
 import { hashPassword, randomPassword } from './auth/password.js';
 import { writeBackupFile } from './backup/write.js';
 import { restoreBackup, verifyBackup } from './backup/read.js';
+import { checkDns, formatFindings } from './diagnostics/dns-check.js';
+import { createResolver } from './verdict/resolver.js';
 
 interface Command {
   usage: string;
@@ -68,6 +70,16 @@ const commands: Record<string, Command> = {
       const config = loadConfig();
       const s = await restoreBackup(file, config.dataDir);
       out(`restored ${s.entries} entries and ${s.files.length} files into ${config.dataDir}`);
+    },
+  },
+  'dns-check': {
+    usage: 'mxdesk dns-check',
+    help: 'Checks the DNS of every support domain: MX points here, SPF, DKIM, DMARC, and the PTR of this host; prints the exact records to add. Exit code 1 when something is missing or wrong.',
+    async run() {
+      const config = loadConfig();
+      const findings = await checkDns({ hostname: config.hostname, domains: config.domains, relays: [], dkim: [] }, createResolver(config.dns.servers, config.dns.timeoutMs));
+      out(formatFindings(findings));
+      if (findings.some((f) => f.state !== 'ok')) throw new Error('some records are missing or wrong (see above)');
     },
   },
   'user passwd': {

@@ -1,6 +1,8 @@
 import { loadConfig } from './config/load.js';
 import { ConfigError } from './config/settings.js';
 import { startApp } from './app/app.js';
+import { checkDns, formatFindings } from './diagnostics/dns-check.js';
+import { createResolver } from './verdict/resolver.js';
 
 async function main(): Promise<void> {
   let config;
@@ -26,6 +28,10 @@ async function main(): Promise<void> {
       lines.push(`  admin password:  ${app.firstStart.generatedPassword}   (shown once: write it down)`);
     }
     process.stdout.write(lines.join('\n') + '\n\n');
+    // What to publish in DNS, so that the admin knows the next step (does not block the start).
+    checkDns({ hostname: config.hostname, domains: config.domains, relays: [], dkim: [] }, createResolver(config.dns.servers, Math.min(config.dns.timeoutMs, 3000)))
+      .then((findings) => process.stdout.write(`mxdesk: DNS of the support domains (run \`mxdesk dns-check\` again later):\n${formatFindings(findings)}\n\n`))
+      .catch(() => undefined);
   }
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'stopping');
