@@ -148,7 +148,7 @@ describe('first start', () => {
       expect(JSON.stringify(users)).not.toContain(password);
       const base = `http://127.0.0.1:${app.httpPort}`;
       const me = await (await login(base, 'admin@support.test', password))('/api/v1/auth/me');
-      expect((await me.json()).user.role).toBe('admin');
+      expect(((await me.json()) as any).user.role).toBe('admin');
       await app.stop();
 
       const again = await start();
