@@ -67,7 +67,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   smtpUp = true;
   const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
 
-  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
+  const reloadRouting = async () => {
+    routing = await loadRouting(db);
+  };
+  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -84,9 +87,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     firstStart: first,
     smtpPort,
     httpPort,
-    async reloadRouting() {
-      routing = await loadRouting(db);
-    },
+    reloadRouting,
     stop() {
       // Stop taking mail, let sessions finish, ticket what was accepted, close the store.
       stopping ??= (async () => {

@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
+import { supportAddressRoutes } from './routes/support-addresses.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -15,6 +16,8 @@ export interface HttpDeps {
   log: Logger;
   /** True when SMTP, store and HTTP are all serving. */
   healthy: () => boolean;
+  /** Makes the MX take up changed support addresses (after the support-addresses API changed them). */
+  reloadRouting?: () => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -70,6 +73,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     });
     api.register(ticketRoutes);
     api.register(messageRoutes);
+    api.register(supportAddressRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

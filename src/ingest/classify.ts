@@ -14,8 +14,9 @@ export interface Classification {
 const first = (m: Mail, name: string) => m.headers.get(name)?.[0]?.trim() ?? '';
 const has = (m: Mail, name: string) => m.headers.has(name);
 
-// Local parts that only machines write from (RFC 5321 §4.5.1 postmaster; MAILER-DAEMON by custom).
-const DAEMON_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
+// Local parts that only machines write from (RFC 5321 §4.5.1 postmaster; MAILER-DAEMON by
+// custom). "post_master" is what some carriers' gateways use (seen in sisimai's corpus).
+const DAEMON_SENDER = /^(mailer-daemon|postmaster|post_master|mail-daemon|mailerdaemon)@/i;
 // Subjects of auto-replies from responders that set no header (peers' lists: Zammad, FreeScout).
 const AUTO_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response|antwort|respuesta)|out of (the )?office|abwesenheitsnotiz|r[ée]ponse automatique|respuesta autom[áa]tica|vacation( reply)?:|auto:)/i;
 const BOUNCE_SUBJECT = /^\s*(undeliver(able|ed)|delivery (status notification|failure|has failed)|returned mail|mail delivery (failed|failure|subsystem)|failure notice|non[- ]?delivery)/i;
@@ -35,6 +36,12 @@ export function classifyMail(mail: Mail, mailFrom: string): Classification {
   if (reportType && reportType !== 'disposition-notification') {
     bounce = true;
     reasons.push(`multipart/report; report-type=${reportType || '?'}`);
+  }
+  // A report part sent on its own, without the multipart/report around it (seen from broken
+  // MTAs): the RFC 3464 §2.1 / RFC 5965 §3 body types say what it is all the same.
+  if (!bounce && /^message\/(delivery-status|global-delivery-status|feedback-report)\b/.test(contentType)) {
+    bounce = true;
+    reasons.push(contentType.split(';')[0]!);
   }
   if (mailFrom === '') {
     bounce = true;
@@ -90,7 +97,16 @@ export function classifyMail(mail: Mail, mailFrom: string): Classification {
       break;
     }
   }
-  if (precedence === 'list' || precedence === 'bulk') list = true;
+  if (!list && (precedence === 'list' || precedence === 'bulk')) {
+    list = true; // RFC 3834 §2: no automatic answer to Precedence bulk or list.
+    reasons.push(`Precedence: ${precedence}`);
+  }
+  // List managers that predate RFC 2369 mark their mail with their own header: fml's
+  // X-MLServer, Majordomo's and ezmlm's X-Mailing-List / Mailing-List (above), SmartList's X-Loop.
+  if (!list && (has(mail, 'x-mlserver') || has(mail, 'x-ml-name'))) {
+    list = true;
+    reasons.push('X-MLServer');
+  }
 
   return { autoReply, bounce, list, reasons };
 }
