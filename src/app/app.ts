@@ -10,6 +10,7 @@ import { createMx, type Routing } from '../smtp/server.js';
 import { createResolver, type DnsResolver } from '../verdict/resolver.js';
 import { Ingestor } from '../ingest/ingest.js';
 import { buildHttp } from '../http/server.js';
+import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
@@ -67,7 +68,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   smtpUp = true;
   const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
 
-  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
+  const live = new LiveHub();
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
+  });
+  const http = buildHttp({ db, log, live, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
