@@ -13,8 +13,13 @@ const DNS = {
   '_dmarc.bank.test': { TXT: [['v=DMARC1; p=none']] },
 };
 
-function htmlMail(opts: { subject: string; html: string; from?: string }): string {
-  return mail({ subject: opts.subject, from: opts.from, body: opts.html }).replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: text/html; charset=utf-8');
+// A 1×1 PNG.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/** HTML with an inline image: multipart/related, the image named by Content-ID (RFC 2387, RFC 2392). */
+function relatedMail(subject: string, html: string): string {
+  const head = mail({ subject, body: '' }).split('\r\n\r\n')[0]!.replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: multipart/related; boundary="rel"');
+  return [head, '', '--rel', 'Content-Type: text/html; charset=utf-8', '', html, '--rel', 'Content-Type: image/png', 'Content-Transfer-Encoding: base64', 'Content-ID: <logo@shop.example>', 'Content-Disposition: inline; filename="logo.png"', '', PNG, '--rel--', ''].join('\r\n');
 }
 
 describe('an agent works in the panel in Chromium', () => {
@@ -98,16 +103,18 @@ describe('an agent works in the panel in Chromium', () => {
     await screenshot(page, 'ticket-dmarc-fail');
   });
 
-  it('shows HTML mail in the sandboxed frame and loads remote images only on request', async () => {
-    const html = `<p>Our <b>new</b> catalogue</p><img src="${images.url}/tracker.png" alt="logo">`;
-    await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: htmlMail({ subject: 'Catalogue', html }) });
+  it('shows HTML mail in the sandboxed frame, with its inline image, and remote images only on request', async () => {
+    const html = `<p>Our <b>new</b> catalogue</p><img src="cid:logo@shop.example" alt="inline logo"><img src="${images.url}/tracker.png" alt="remote banner">`;
+    await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: relatedMail('Catalogue', html) });
     await page.goto(`${base}/tickets/${await ticketNumberOf('Catalogue')}`);
     const frame = page.frameLocator('iframe[title^="Message from"]');
     await frame.getByText('catalogue').waitFor();
     expect(await page.locator('iframe').getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox');
+    // The cid: image is part of the mail and shows at once; the remote one waits.
+    await expect.poll(() => frame.getByRole('img', { name: 'inline logo' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
     expect(images.hits).toEqual([]);
     await page.getByRole('button', { name: 'Show images' }).click();
-    await frame.getByRole('img', { name: 'logo' }).waitFor();
+    await frame.getByRole('img', { name: 'remote banner' }).waitFor();
     await expect.poll(() => images.hits).toEqual(['/tracker.png']);
   });
 

@@ -60,4 +60,28 @@ describe('the panel is served by the same process, under a strict CSP', () => {
     expect(data).toEqual({ type: 'ticket', ticketNumber: list.items[0].number, reason: 'new' });
     await reader.cancel();
   });
+
+  it('serves the HTML part of a message only as a sandboxed document the panel may frame', async () => {
+    const html = mail({ subject: 'Newsletter', body: '<p>Hello <b>there</b></p>' }).replace('text/plain', 'text/html');
+    expect((await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: html })).code).toBe(250);
+    const plain = mail({ subject: 'Just text' });
+    expect((await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: plain })).code).toBe(250);
+    await app.ingestor.idle();
+    const messageOf = async (subject: string) => {
+      const list = await json(app.api(`/api/v1/tickets?q=${encodeURIComponent(subject)}`));
+      return (await json(app.api(`/api/v1/tickets/${list.items[0].number}`))).messages[0].id as string;
+    };
+
+    const res = await app.api(`/api/v1/messages/${await messageOf('Newsletter')}/html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none';.*; sandbox allow-popups allow-popups-to-escape-sandbox$/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await res.text()).toContain('<p>Hello <b>there</b></p>');
+
+    const none = await app.api(`/api/v1/messages/${await messageOf('Just text')}/html`);
+    expect(none.status).toBe(404);
+    expect((await json(none)).error.code).toBe('not_found');
+    expect((await fetch(`${base}/api/v1/messages/${await messageOf('Newsletter')}/html`)).status).toBe(401);
+  });
 });
