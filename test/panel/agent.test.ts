@@ -7,6 +7,7 @@ import { DEFAULT_DNS, json, mail, startTestApp, type TestApp } from '../helpers/
 import { sendMail } from '../helpers/smtp-client.js';
 import { launchChromium, logInThroughPanel, screenshot } from './browser.js';
 import { markerServer, type MarkerServer } from './marker-server.js';
+import { relatedMail } from './mime.js';
 
 // bank.test publishes SPF that allows nobody and DMARC p=none: a forged From: is accepted
 // (the domain asked for no action) but DMARC fails.
@@ -15,15 +16,6 @@ const DNS = {
   'bank.test': { TXT: [['v=spf1 -all']] },
   '_dmarc.bank.test': { TXT: [['v=DMARC1; p=none']] },
 };
-
-// A 1×1 PNG.
-const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-
-/** HTML with an inline image: multipart/related, the image named by Content-ID (RFC 2387, RFC 2392). */
-function relatedMail(subject: string, html: string): string {
-  const head = mail({ subject, body: '' }).split('\r\n\r\n')[0]!.replace('Content-Type: text/plain; charset=utf-8', 'Content-Type: multipart/related; boundary="rel"');
-  return [head, '', '--rel', 'Content-Type: text/html; charset=utf-8', '', html, '--rel', 'Content-Type: image/png', 'Content-Transfer-Encoding: base64', 'Content-ID: <logo@shop.example>', 'Content-Disposition: inline; filename="logo.png"', '', PNG, '--rel--', ''].join('\r\n');
-}
 
 describe('an agent works in the panel in Chromium', () => {
   let app: TestApp;
@@ -108,7 +100,7 @@ describe('an agent works in the panel in Chromium', () => {
 
   it('shows HTML mail in the sandboxed frame, with its inline image, and remote images only on request', async () => {
     const html = `<p>Our <b>new</b> catalogue</p><img src="cid:logo@shop.example" alt="inline logo"><img src="${images.url}/tracker.png" alt="remote banner">`;
-    await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: relatedMail('Catalogue', html) });
+    await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: relatedMail('Catalogue', html, 'logo@shop.example') });
     await page.goto(`${base}/tickets/${await ticketNumberOf('Catalogue')}`);
     const frame = page.frameLocator('iframe[title^="Message from"]');
     await frame.getByText('catalogue').waitFor();

@@ -13,9 +13,11 @@ interface Page {
 }
 
 const SEARCH_DELAY_MS = 250;
+// One screenful on a laptop; "Load more" fetches the next page by cursor.
+const PAGE_SIZE = 25;
 
 function query(view: StatusView, q: string, cursor?: string): string {
-  const p = new URLSearchParams();
+  const p = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (view !== 'all') p.set('status', view);
   if (q.trim()) p.set('q', q.trim());
   if (cursor) p.set('cursor', cursor);
@@ -44,8 +46,10 @@ export function Inbox() {
 
   useEffect(() => {
     // The filters live in the address, so Back from a ticket returns to the same list.
-    const qs = query(view, q);
-    history.replaceState(null, '', qs ? `/?${qs}` : '/');
+    const shown = new URLSearchParams();
+    if (view !== 'open') shown.set('status', view);
+    if (q.trim()) shown.set('q', q.trim());
+    history.replaceState(null, '', shown.size ? `/?${shown}` : '/');
     const timer = setTimeout(load, SEARCH_DELAY_MS * Number(q !== ''));
     return () => clearTimeout(timer);
   }, [load]);
