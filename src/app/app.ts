@@ -29,6 +29,8 @@ export interface App {
   ingestor: Ingestor;
   smtp: SMTPServer;
   http: FastifyInstance;
+  /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
+  live: LiveHub;
   firstStart: FirstStart;
   smtpPort: number;
   httpPort: number;
@@ -86,6 +88,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ingestor,
     smtp,
     http,
+    live,
     firstStart: first,
     smtpPort,
     httpPort,

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from './api.js';
 
 export interface TicketEvent {
   type: 'ticket';
@@ -11,7 +12,10 @@ type Listener = (event: TicketEvent | null) => void;
 // One EventSource for the whole panel, shared by the screens that listen.
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
+let wanted = false;
 let connected = false;
+// The browser retries a dropped stream by itself; a refused one (401, 5xx) it gives up on.
+const REOPEN_AFTER_MS = 5_000;
 const stateListeners = new Set<(up: boolean) => void>();
 
 function setConnected(up: boolean) {
@@ -20,6 +24,7 @@ function setConnected(up: boolean) {
 }
 
 export function startLive(): void {
+  wanted = true;
   if (source) return;
   source = new EventSource('/api/v1/events');
   source.addEventListener('open', () => {
@@ -27,7 +32,14 @@ export function startLive(): void {
     // Whatever changed while we were not listening: screens reload (null = "catch up").
     for (const fn of listeners) fn(null);
   });
-  source.addEventListener('error', () => setConnected(false));
+  source.addEventListener('error', () => {
+    setConnected(false);
+    if (source?.readyState !== EventSource.CLOSED) return;
+    source = null;
+    // Ask why: a 401 here sends the app back to the login screen (and stopLive).
+    void api('/auth/me').catch(() => undefined);
+    setTimeout(() => wanted && startLive(), REOPEN_AFTER_MS);
+  });
   source.addEventListener('ticket', (e) => {
     const event = JSON.parse((e as MessageEvent<string>).data) as TicketEvent;
     for (const fn of listeners) fn(event);
@@ -35,6 +47,7 @@ export function startLive(): void {
 }
 
 export function stopLive(): void {
+  wanted = false;
   source?.close();
   source = null;
   setConnected(false);

@@ -58,8 +58,12 @@ export function Inbox() {
 
   const more = async () => {
     if (!page?.nextCursor) return;
-    const next = await api<Page>(`/tickets?${query(view, q, page.nextCursor)}`);
-    setPage({ items: [...page.items, ...next.items], nextCursor: next.nextCursor });
+    try {
+      const next = await api<Page>(`/tickets?${query(view, q, page.nextCursor)}`);
+      setPage({ items: [...page.items, ...next.items], nextCursor: next.nextCursor });
+    } catch (err) {
+      setError((err as Error).message);
+    }
   };
 
   const items = page?.items ?? [];

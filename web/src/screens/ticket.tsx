@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiFailure, type TicketView } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useTicketEvents } from '../live.js';
@@ -11,6 +11,8 @@ export function TicketPage({ number }: { number: number }) {
   const { t } = useI18n();
   const [ticket, setTicket] = useState<TicketView | null>(null);
   const [error, setError] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = useRef(0);
 
   const load = useCallback(async () => {
     try {
@@ -26,6 +28,11 @@ export function TicketPage({ number }: { number: number }) {
     void load();
   }, [number]);
   useEffect(() => {
+    // A new page for screen readers and keyboards: focus its heading once, not on live refreshes.
+    if (ticket && shown.current !== ticket.number) {
+      shown.current = ticket.number;
+      heading.current?.focus();
+    }
     if (ticket) document.title = `#${ticket.number} ${ticket.subject} · mxdesk`;
     return () => void (document.title = 'mxdesk');
   }, [ticket]);
@@ -41,10 +48,11 @@ export function TicketPage({ number }: { number: number }) {
       {!ticket && !error && <p class="loading">{t('app.loading')}</p>}
       {ticket && (
         <>
-          <h1 id="ticket-title"><span class="number">#{ticket.number}</span> {ticket.subject}</h1>
+          <h1 id="ticket-title" ref={heading} tabIndex={-1}><span class="number">#{ticket.number}</span> {ticket.subject}</h1>
           <div class="ticket-layout">
             <section class="thread" aria-label={t('ticket.thread')}>
               {ticket.messages.map((m) => <MessageCard key={m.id} message={m} />)}
+              <p class="hint">{t('ticket.keys')}</p>
             </section>
             <TicketSide ticket={ticket} />
           </div>
