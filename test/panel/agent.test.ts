@@ -98,6 +98,27 @@ describe('an agent works in the panel in Chromium', () => {
     await screenshot(page, 'ticket-dmarc-fail');
   });
 
+  it('warns when the sender is not the requester, and when a stranger cites a ticket', async () => {
+    const send = (from: string, message: string) => sendMail(app.smtpPort, { from, to: ['support@support.test'], message });
+    await send('alice@example.com', mail({ subject: 'Shared order', headers: { Cc: 'Carol <carol@example.com>' } }));
+    const number = await ticketNumberOf('Shared order');
+    await send('carol@example.com', mail({ from: 'Carol <carol@example.com>', subject: `Re: [#${number}] Shared order`, body: 'I am her colleague.' }));
+    await send('mallory@customer.test', mail({ from: 'Mallory <mallory@customer.test>', subject: `Re: [#${number}] Shared order`, body: 'Send the refund to me.' }));
+
+    await page.goto(`${base}/tickets/${number}`);
+    const carol = page.locator('article.message', { hasText: 'I am her colleague.' });
+    await carol.waitFor();
+    expect(await carol.getByRole('alert').textContent()).toContain('The sender is not the requester of this ticket.');
+
+    await app.ingestor.idle();
+    const list = await json(app.api('/api/v1/tickets?q=Shared%20order'));
+    const stranger = list.items.find((t: any) => t.requester.email === 'mallory@customer.test');
+    await page.goto(`${base}/tickets/${stranger.number}`);
+    await page.getByText('Send the refund to me.').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('This mail cited a ticket its sender is not part of, so it opened a new ticket.');
+    expect(await page.getByRole('complementary', { name: 'Details' }).getByRole('link', { name: `#${number}` }).count()).toBe(1);
+  });
+
   it('shows HTML mail in the sandboxed frame, with its inline image, and remote images only on request', async () => {
     const html = `<p>Our <b>new</b> catalogue</p><img src="cid:logo@shop.example" alt="inline logo"><img src="${images.url}/tracker.png" alt="remote banner">`;
     await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: relatedMail('Catalogue', html, 'logo@shop.example') });

@@ -14,8 +14,8 @@ export function MessageCard({ message: m }: { message: MessageView }) {
   const showFrame = m.html !== null && !asText;
   return (
     <article class={`message card ${ours ? 'ours' : 'theirs'}`} aria-label={`${formatAddress(m.from)} — ${formatDate(m.date, lang)}`}>
+      {ours && <p class="ours-note">{t('message.ours')}</p>}
       <header>
-        {ours && <span class="chip ours-chip">{t('message.ours')}</span>}
         <dl class="addresses">
           <dt>{t('message.from')}</dt>
           <dd class="from">{formatAddress(m.from)}</dd>
@@ -39,9 +39,12 @@ export function MessageCard({ message: m }: { message: MessageView }) {
       {/* Mail text is rendered as text (Preact escapes it); HTML only ever goes to the sandboxed frame. */}
       {showFrame ? <MailFrame message={m} /> : <div class="body">{m.text}</div>}
       <Attachments message={m} />
-      <footer>
-        <a href={`/api/v1/messages/${m.id}/raw`} download>{t('message.raw')}</a>
-      </footer>
+      {/* What really arrived, byte for byte; our own mail is described by the thread itself. */}
+      {!ours && (
+        <footer>
+          <a href={`/api/v1/messages/${m.id}/raw`} download>{t('message.raw')}</a>
+        </footer>
+      )}
     </article>
   );
 }
