@@ -29,14 +29,13 @@ export async function htmlRoutes(app: FastifyInstance): Promise<void> {
       const content = await db.getBuffer(db.sub.att, a.id);
       if (content) inline.push({ cid: a.cid, contentType: a.contentType, content });
     }
-    const { html, blockedImages } = sanitiseMailHtml(message.html, { images, inline });
+    const { html } = sanitiseMailHtml(message.html, { images, inline });
     return reply
       .type('text/html; charset=utf-8')
       .header('Content-Security-Policy', mailFrameCsp(images))
       // Framed by the panel only: the server-wide default is DENY.
       .header('X-Frame-Options', 'SAMEORIGIN')
       .header('Cache-Control', 'private, no-store')
-      .header('X-Blocked-Images', String(blockedImages))
       .send(html);
   });
 }

@@ -50,7 +50,8 @@ export function Inbox() {
     if (view !== 'open') shown.set('status', view);
     if (q.trim()) shown.set('q', q.trim());
     history.replaceState(null, '', shown.size ? `/?${shown}` : '/');
-    const timer = setTimeout(load, SEARCH_DELAY_MS * Number(q !== ''));
+    // Typing waits for a pause; a tab click or the first load goes at once.
+    const timer = setTimeout(load, q ? SEARCH_DELAY_MS : 0);
     return () => clearTimeout(timer);
   }, [load]);
 
