@@ -132,6 +132,7 @@ describe('an agent works in the panel in Chromium', () => {
     await page.getByRole('button', { name: 'Show images' }).click();
     await frame.getByRole('img', { name: 'remote banner' }).waitFor();
     await expect.poll(() => images.hits).toEqual(['/tracker.png']);
+    await screenshot(page, 'ticket-html-mail');
   });
 
   it('is usable at phone width, and speaks Spanish to a Spanish browser', async () => {

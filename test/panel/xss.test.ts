@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { json, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendMany } from './send-many.js';
-import { launchChromium, logInThroughPanel, screenshot } from './browser.js';
+import { launchChromium, logInThroughPanel } from './browser.js';
 import { markerServer, type MarkerServer } from './marker-server.js';
 import { xssCorpus, type Payload } from './xss-corpus.js';
 import { htmlMail } from './mime.js';
@@ -72,7 +72,6 @@ describe('hostile HTML mail never runs script in the panel', () => {
       for (const target of await frame.locator('a, button, summary').all()) {
         await target.click({ timeout: 2_000, noWaitAfter: true }).catch(() => undefined);
       }
-      if (p.name === 'remote-image') await screenshot(page, 'ticket-html-mail');
     }
     // A script that ran anywhere would have left one of these traces.
     expect(dialogs).toEqual([]);
