@@ -85,3 +85,17 @@ describe('the panel is served by the same process, under a strict CSP', () => {
     expect((await fetch(`${base}/api/v1/messages/${await messageOf('Newsletter')}/html`)).status).toBe(401);
   });
 });
+
+describe('a listening panel does not hold up shutdown', () => {
+  it('ends open event streams when the app stops', async () => {
+    const app = await startTestApp();
+    const res = await app.api('/api/v1/events');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toContain(': connected');
+    await app.close();
+    // The server ended the stream: the panel's EventSource will reconnect to the next process.
+    let chunk = await reader.read();
+    while (!chunk.done) chunk = await reader.read();
+    expect(chunk.done).toBe(true);
+  });
+});
