@@ -10,6 +10,7 @@ import { createMx, type Routing } from '../smtp/server.js';
 import { createResolver, type DnsResolver } from '../verdict/resolver.js';
 import { Ingestor } from '../ingest/ingest.js';
 import { buildHttp } from '../http/server.js';
+import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
@@ -28,6 +29,8 @@ export interface App {
   ingestor: Ingestor;
   smtp: SMTPServer;
   http: FastifyInstance;
+  /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
+  live: LiveHub;
   firstStart: FirstStart;
   smtpPort: number;
   httpPort: number;
@@ -70,7 +73,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
+  const live = new LiveHub();
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
+  });
+  const http = buildHttp({ db, log, live, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -84,6 +91,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ingestor,
     smtp,
     http,
+    live,
     firstStart: first,
     smtpPort,
     httpPort,

@@ -9,6 +9,10 @@ import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
 import { supportAddressRoutes } from './routes/support-addresses.js';
+import { eventRoutes } from './routes/events.js';
+import { htmlRoutes } from './routes/html.js';
+import { panelRoutes } from './panel.js';
+import type { LiveHub } from './live.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -18,6 +22,10 @@ export interface HttpDeps {
   healthy: () => boolean;
   /** Makes the MX take up changed support addresses (after the support-addresses API changed them). */
   reloadRouting?: () => Promise<void>;
+  /** Ticket changes pushed to the panel (Server-Sent Events). */
+  live: LiveHub;
+  /** The built panel; web/dist unless a test says otherwise. */
+  panelDir?: string;
 }
 
 declare module 'fastify' {
@@ -42,7 +50,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     // Security headers on every answer (OWASP secure headers).
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('X-Frame-Options', 'DENY');
+    // A route that is meant to be framed (the sanitised mail) sets its own.
+    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
     return payload;
   });
 
@@ -74,6 +83,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(ticketRoutes);
     api.register(messageRoutes);
     api.register(supportAddressRoutes);
+    api.register(htmlRoutes);
+    api.register(eventRoutes);
   }, { prefix: '/api/v1' });
+  app.register(panelRoutes, { root: deps.panelDir });
   return app;
 }

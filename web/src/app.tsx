@@ -1,0 +1,49 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, whenUnauthorised, type Me } from './api.js';
+import { I18n, initialLanguage, saveLanguage, translator, type Language } from './i18n.js';
+import { usePath } from './router.js';
+import { startLive, stopLive } from './live.js';
+import { Header } from './components/header.js';
+import { Login } from './screens/login.js';
+import { Inbox } from './screens/inbox.js';
+import { TicketPage } from './screens/ticket.js';
+
+export function App() {
+  const [lang, setLang] = useState<Language>(initialLanguage);
+  // undefined while we ask the server whether the session cookie is still good.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const path = usePath();
+  const i18n = useMemo(() => ({ lang, t: translator(lang) }), [lang]);
+
+  useEffect(() => {
+    whenUnauthorised(() => setMe(null));
+    api<{ user: Me }>('/auth/me').then((r) => setMe(r.user), () => setMe(null));
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  useEffect(() => {
+    if (me) startLive();
+    else stopLive();
+  }, [me]);
+
+  const chooseLanguage = (next: Language) => {
+    saveLanguage(next);
+    setLang(next);
+  };
+
+  const ticket = /^\/tickets\/(\d+)$/.exec(path);
+  let screen;
+  if (me === undefined) screen = <p class="loading">{i18n.t('app.loading')}</p>;
+  else if (me === null) screen = <Login onLoggedIn={setMe} />;
+  else if (ticket) screen = <TicketPage number={Number(ticket[1])} />;
+  else screen = <Inbox />;
+
+  return (
+    <I18n.Provider value={i18n}>
+      <a class="skip" href="#main">{i18n.t('app.skip')}</a>
+      <Header me={me ?? null} onLanguage={chooseLanguage} onLoggedOut={() => setMe(null)} />
+      <main id="main" tabIndex={-1}>{screen}</main>
+    </I18n.Provider>
+  );
+}
