@@ -7,12 +7,12 @@ import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
 import type { Address, AttachmentMeta, Contact, DeskSettings, Message, MessageFlag, SupportAddress, Ticket } from '../desk/types.js';
 import { decideThread, participantsFrom, type ThreadDecision } from '../desk/threading.js';
-import { numberInMessageId, numberInSubject, ticketMessageId } from '../desk/tokens.js';
-import { acknowledgementBlocker, acknowledgementText } from '../desk/acknowledgement.js';
-import type { OutboundItem } from '../outbound/item.js';
+import { numberInMessageId, numberInSubject } from '../desk/tokens.js';
+import { acknowledgementBlocker } from '../desk/acknowledgement.js';
 import { parseMail, type Mail } from './parse.js';
 import { classifyMail, bouncedMessageIds, type Classification } from './classify.js';
 import { originalSender } from './original-sender.js';
+import { queueAcknowledgement } from './acknowledge.js';
 
 export interface IngestDeps {
   db: Db;
@@ -118,11 +118,15 @@ export class Ingestor {
     const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
     const isOurs = (email: string) => routing.addresses.has(email.toLowerCase());
     const loop = (mail.headers.get('x-loop') ?? []).some((v) => isOurs(v.replace(/[<>\s]/g, '')));
-    const ownAddress = isOurs(senderEmail) || loop;
     const dmarcResult = entry.verdict?.dmarc.result ?? 'none';
     const dmarcFailed = dmarcResult === 'fail';
     const sender = await userByEmail(db, senderEmail);
     const senderIsAgent = Boolean(sender && sender.active);
+    // Our own mail coming back: from a support address or, unless an agent wrote it, another
+    // address at a support domain (a form mailer, a noreply), or with the X-Loop our
+    // acknowledgements carry. Answering it could start a loop through ourselves.
+    const atOurDomain = (email: string) => routing.domains.has(email.slice(email.lastIndexOf('@') + 1));
+    const ownAddress = isOurs(senderEmail) || loop || (atOurDomain(senderEmail) && !senderIsAgent);
 
     const flags: MessageFlag[] = [];
     if (cls.autoReply) flags.push('auto-reply');
@@ -231,13 +235,14 @@ export class Ingestor {
     if (decision.kind !== 'join') {
       const ackKey = `ack:${ticket.requester.email}`;
       const recent = await recentEvents(db, ackKey, now - HOUR);
+      const department = await getDepartment(db, ticket.departmentId);
       const blocker = acknowledgementBlocker({
-        enabled: settings.acknowledge,
+        enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false,
         newTicket: true,
         autoReply: cls.autoReply,
         bounce: cls.bounce,
         list: cls.list,
-        ownAddress: ownAddress || isOurs(ticket.requester.email),
+        ownAddress: ownAddress || isOurs(ticket.requester.email) || atOurDomain(ticket.requester.email),
         dmarcFailed,
         quarantined: entry.quarantine,
         mailFrom: entry.envelope.mailFrom,
@@ -247,7 +252,7 @@ export class Ingestor {
       if (blocker) {
         log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
       } else {
-        await this.queueAcknowledgement(batch, ticket, alias, mail, now);
+        queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
         putEvents(db, batch, ackKey, [...recent, now]);
         ticket.messageCount += 1;
         acknowledged = true;
@@ -329,66 +334,6 @@ export class Ingestor {
       batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType: a.contentType });
       return { id, filename: a.filename, contentType: a.contentType, size: a.content.length, cid: a.cid, inline: a.inline };
     });
-  }
-
-  private async queueAcknowledgement(batch: Batch, ticket: Ticket, alias: SupportAddress, mail: Mail, now: number): Promise<void> {
-    const { db, secret } = this.deps;
-    const department = await getDepartment(db, ticket.departmentId);
-    const departmentName = alias.name || department?.name || 'Support';
-    const domain = alias.address.split('@')[1]!;
-    const id = newId(now);
-    const messageId = ticketMessageId(secret, ticket.number, domain);
-    const subject = `[#${ticket.number}] Auto: ${ticket.subject}`;
-    const text = acknowledgementText({ number: ticket.number, subject: ticket.subject, requesterName: ticket.requester.name, departmentName });
-    const from = { email: alias.address, name: departmentName };
-    const to = [ticket.requester];
-    const references = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
-    const item: OutboundItem = {
-      id,
-      messageRecordId: id,
-      ticketNumber: ticket.number,
-      kind: 'ack',
-      messageId,
-      from,
-      to,
-      cc: [],
-      bcc: [],
-      subject,
-      text,
-      inReplyTo: mail.messageId || undefined,
-      references,
-      // RFC 3834 §5: mark it automatic so other responders do not answer it; X-Loop lets
-      // us recognise it if it ever comes back to us.
-      headers: { 'Auto-Submitted': 'auto-replied', 'X-Loop': alias.address, Precedence: 'auto_reply', 'X-Auto-Response-Suppress': 'All' },
-      attachmentIds: [],
-      state: 'queued',
-      attempts: 0,
-      createdAt: now,
-      nextAttemptAt: now,
-    };
-    batch.put(db.sub.outq, id, item);
-    const record: Message = {
-      id,
-      ticketNumber: ticket.number,
-      direction: 'out',
-      messageId,
-      inReplyTo: item.inReplyTo,
-      references,
-      from,
-      to,
-      cc: [],
-      subject,
-      date: now,
-      receivedAt: now,
-      text,
-      html: null,
-      attachments: [],
-      verdict: null,
-      envelope: null,
-      flags: ['acknowledgement'],
-      size: 0,
-    };
-    putMessage(db, batch, record);
   }
 }
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mail, startTestApp, type TestApp } from '../helpers/app.js';
+import { Batch } from '../../src/store/db.js';
+import { getSettings, putDepartment, putSettings, putSupportAddress } from '../../src/store/directory.js';
+import type { DeskSettings } from '../../src/desk/types.js';
 import { acks, deliver, setStatus, ticketWith, uniqueId } from '../helpers/mx.js';
 
 /** An RFC 3464 DSN (RFC 6522 multipart/report) returning the headers of `original`. */
@@ -160,4 +163,87 @@ describe('acknowledgements (RFC 3834)', () => {
     const t = await ticketWith(app, id);
     expect(await acks(app, t.number)).toHaveLength(0);
   });
+
+  it('never acknowledges a bounce known by its headers alone, whatever the envelope sender', async () => {
+    const report = uniqueId('mx.customer.test');
+    const daemon = uniqueId('mx.customer.test');
+    // Some forwarders rewrite the null reverse-path; the report and its sender still tell.
+    await deliver(app, dsn({ original: '<lost@nowhere.test>', messageId: report }), { from: 'srs-bounces@forwarder.example.com' });
+    await deliver(app, mail({ from: 'Mail Delivery Subsystem <MAILER-DAEMON@mx.customer.test>', subject: 'Returned mail: see transcript', messageId: daemon }), { from: 'postmaster@mx.customer.test' });
+    for (const id of [report, daemon]) {
+      const t = await ticketWith(app, id);
+      expect(t.flags).toContain('system');
+      expect(await acks(app, t.number)).toHaveLength(0);
+    }
+  });
+
+  it('never acknowledges our own acknowledgement coming back (X-Loop), nor mail from our own domains', async () => {
+    const looped = uniqueId();
+    await deliver(app, mail({ from: 'lara@example.com', subject: 'Auto: [#9999] something', messageId: looped, headers: { 'X-Loop': 'support@support.test' } }));
+    const ownDomain = uniqueId('support.test');
+    await deliver(app, mail({ from: 'Website <noreply@support.test>', subject: 'Contact form entry', messageId: ownDomain }), { from: 'noreply@support.test' });
+    for (const id of [looped, ownDomain]) {
+      const t = await ticketWith(app, id);
+      expect(t.messages.find((m: any) => m.messageId === id).flags).toContain('own-address');
+      expect(await acks(app, t.number)).toHaveLength(0);
+    }
+  });
+
+  it('sends no acknowledgement when they are turned off', async () => {
+    await withSettings(app, { acknowledge: false }, async () => {
+      const id = uniqueId();
+      await deliver(app, mail({ from: 'mike@example.com', subject: 'Quiet please', messageId: id }));
+      expect(await acks(app, (await ticketWith(app, id)).number)).toHaveLength(0);
+    });
+  });
+
+  it('uses the configured subject token format for threading and in the acknowledgement', async () => {
+    await withSettings(app, { subjectTokenFormat: '[Ticket {number}]' }, async () => {
+      const id = uniqueId();
+      await deliver(app, mail({ from: 'nina@example.com', subject: 'Custom token', messageId: id }));
+      const n = (await ticketWith(app, id)).number;
+      expect((await acks(app, n))[0]!.subject).toContain(`[Ticket ${n}]`);
+      const follow = uniqueId();
+      await deliver(app, mail({ from: 'nina@example.com', subject: `Re: [Ticket ${n}] Custom token`, messageId: follow }));
+      expect((await ticketWith(app, follow)).number).toBe(n);
+    });
+  });
+
+  it('uses a department\'s own acknowledgement template, and none for a department that turned it off', async () => {
+    const batch = new Batch();
+    const now = Date.now();
+    putDepartment(app.db, batch, { id: 'dept-shop', name: 'Shop', createdAt: now, acknowledgement: { enabled: true, subject: 'We got it: {subject}', text: 'Dear {name}, ticket {number} is with {department}. Keep {token} in the subject.' } });
+    putDepartment(app.db, batch, { id: 'dept-quiet', name: 'Quiet', createdAt: now, acknowledgement: { enabled: false } });
+    putSupportAddress(app.db, batch, { address: 'shop@help.test', name: '', departmentId: 'dept-shop', intake: true, isDefault: false, createdAt: now });
+    putSupportAddress(app.db, batch, { address: 'quiet@help.test', name: '', departmentId: 'dept-quiet', intake: true, isDefault: false, createdAt: now });
+    await app.db.commit(batch);
+    await app.reloadRouting();
+    const shop = uniqueId();
+    await deliver(app, mail({ from: 'Olga <olga@example.com>', to: 'shop@help.test', subject: 'Broken mug', messageId: shop }), { to: ['shop@help.test'] });
+    const n = (await ticketWith(app, shop)).number;
+    const [ack] = await acks(app, n);
+    // The token is kept even though the template leaves it out: it threads the answer.
+    expect(ack!.subject).toBe(`[#${n}] We got it: Broken mug`);
+    expect(ack!.text).toBe(`Dear Olga, ticket ${n} is with Shop. Keep [#${n}] in the subject.`);
+    expect(ack!.from.email).toBe('shop@help.test');
+    const quiet = uniqueId();
+    await deliver(app, mail({ from: 'pete@example.com', to: 'quiet@help.test', subject: 'Hush', messageId: quiet }), { to: ['quiet@help.test'] });
+    expect(await acks(app, (await ticketWith(app, quiet)).number)).toHaveLength(0);
+  });
 });
+
+async function withSettings(app: TestApp, change: Partial<DeskSettings>, fn: () => Promise<void>): Promise<void> {
+  const settings = await getSettings(app.db);
+  await app.db.commit(putSettingsBatch(app, { ...settings, ...change }));
+  try {
+    await fn();
+  } finally {
+    await app.db.commit(putSettingsBatch(app, settings));
+  }
+}
+
+function putSettingsBatch(app: TestApp, settings: DeskSettings): Batch {
+  const batch = new Batch();
+  putSettings(app.db, batch, settings);
+  return batch;
+}
