@@ -120,8 +120,11 @@ export class Ingestor {
     const loop = (mail.headers.get('x-loop') ?? []).some((v) => isOurs(v.replace(/[<>\s]/g, '')));
     const dmarcResult = entry.verdict?.dmarc.result ?? 'none';
     const dmarcFailed = dmarcResult === 'fail';
+    // The From may be believed: its domain passed DMARC or publishes none (RFC 7489 §6.6.2).
+    const authentic = ['pass', 'none'].includes(dmarcResult) && !entry.quarantine;
     const sender = await userByEmail(db, senderEmail);
-    const senderIsAgent = Boolean(sender && sender.active);
+    // An agent's powers (join any ticket, #original_sender) only for mail that is really theirs.
+    const senderIsAgent = Boolean(sender && sender.active) && authentic;
     // Our own mail coming back: from a support address or, unless an agent wrote it, another
     // address at a support domain (a form mailer, a noreply), or with the X-Loop our
     // acknowledgements carry. Answering it could start a loop through ourselves.
@@ -148,7 +151,7 @@ export class Ingestor {
       decision = { kind: 'join', ticket: target, status: target.status, reopened: false };
       outcome = cited ? 'bounce' : 'system';
     } else {
-      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic: ['pass', 'none'].includes(dmarcResult) && !entry.quarantine }, { now, reopenWindowDays: settings.reopenWindowDays });
+      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic }, { now, reopenWindowDays: settings.reopenWindowDays });
       outcome = decision.kind === 'join' ? 'joined' : 'new';
     }
     if (decision.kind === 'new-linked' && decision.reason === 'not-participant') flags.push('hijack-guard');
