@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
-import { newId } from '../store/ids.js';
 import { getTicket, messageByMessageId, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
-import { contactByEmail, getDepartment, getSettings, putContact, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { getDepartment, getSettings, putEvents, recentEvents, userByEmail } from '../store/directory.js';
 import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
-import type { Address, AttachmentMeta, Contact, DeskSettings, Message, MessageFlag, SupportAddress, Ticket } from '../desk/types.js';
+import type { Address, DeskSettings, Message, MessageFlag, Ticket } from '../desk/types.js';
 import { decideThread, participantsFrom, type ThreadDecision } from '../desk/threading.js';
 import { numberInMessageId, numberInSubject } from '../desk/tokens.js';
 import { acknowledgementBlocker } from '../desk/acknowledgement.js';
 import { parseMail, type Mail } from './parse.js';
 import { classifyMail, bouncedMessageIds, type Classification } from './classify.js';
 import { originalSender } from './original-sender.js';
+import { aliasOf, contactFor, linkNote, storeAttachments, systemTicket } from './records.js';
 import { queueAcknowledgement } from './acknowledge.js';
 
 export interface IngestDeps {
@@ -147,7 +147,7 @@ export class Ingestor {
     if (cls.bounce) {
       // A bounce joins the ticket of the mail it bounces, or the system ticket; it never
       // opens a customer ticket, never changes a status, is never acknowledged.
-      const target = cited ?? (await this.systemTicket(batch, settings, alias, now));
+      const target = cited ?? (await systemTicket(db, batch, settings, alias, now));
       decision = { kind: 'join', ticket: target, status: target.status, reopened: false };
       outcome = cited ? 'bounce' : 'system';
     } else {
@@ -166,7 +166,7 @@ export class Ingestor {
     }
 
     const messageRecordId = entry.id;
-    const attachments = this.storeAttachments(batch, mail);
+    const attachments = storeAttachments(db, batch, mail);
     let ticket: Ticket;
     let previous: Ticket | undefined;
     if (decision.kind === 'join') {
@@ -183,7 +183,7 @@ export class Ingestor {
       };
       if (decision.reopened) log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
     } else {
-      const contact = await this.contactFor(batch, requester, now);
+      const contact = await contactFor(db, batch, requester, now);
       const number = await nextTicketNumber(db, batch, settings.firstTicketNumber);
       const ticketFlags: Ticket['flags'] = [];
       if (entry.quarantine) ticketFlags.push('quarantine');
@@ -286,78 +286,10 @@ export class Ingestor {
     const byToken = numberInSubject(settings.subjectTokenFormat, mail.subject);
     return byToken === null ? undefined : getTicket(db, byToken);
   }
-
-  /** The open ticket that collects bounces and reports no customer ticket claims. */
-  private async systemTicket(batch: Batch, settings: DeskSettings, alias: SupportAddress, now: number): Promise<Ticket> {
-    const { db } = this.deps;
-    const number = await db.get<number>(db.sub.meta, 'systemTicket');
-    const existing = number ? await getTicket(db, number) : undefined;
-    if (existing && existing.status !== 'closed') return existing;
-    const n = await nextTicketNumber(db, batch, settings.firstTicketNumber);
-    batch.put(db.sub.meta, 'systemTicket', n);
-    const ticket: Ticket = {
-      number: n,
-      subject: 'Undeliverable mail and delivery reports',
-      status: 'open',
-      requester: { email: 'mailer-daemon@' + alias.address.split('@')[1], name: 'Mail system' },
-      contactId: '',
-      departmentId: alias.departmentId,
-      alias: alias.address,
-      participants: [],
-      messageCount: 0,
-      flags: ['system'],
-      linkedTickets: [],
-      createdAt: now,
-      updatedAt: now,
-    };
-    return ticket;
-  }
-
-  private async contactFor(batch: Batch, who: Address, now: number): Promise<Contact> {
-    const { db } = this.deps;
-    const existing = await contactByEmail(db, who.email);
-    if (existing) {
-      if (!existing.name && who.name) {
-        const updated = { ...existing, name: who.name, updatedAt: now };
-        putContact(db, batch, updated);
-        return updated;
-      }
-      return existing;
-    }
-    const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], createdAt: now, updatedAt: now };
-    putContact(db, batch, contact);
-    return contact;
-  }
-
-  private storeAttachments(batch: Batch, mail: Mail): AttachmentMeta[] {
-    const { db } = this.deps;
-    return mail.attachments.map((a) => {
-      const id = newId();
-      batch.put(db.sub.att, id, a.content);
-      batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType: a.contentType });
-      return { id, filename: a.filename, contentType: a.contentType, size: a.content.length, cid: a.cid, inline: a.inline };
-    });
-  }
 }
 
 function releaseSpoolBatch(db: Db, id: string): Batch {
   const b = new Batch();
   releaseSpool(db, b, id);
   return b;
-}
-
-/** The support address the envelope delivered to: the envelope wins over To: (forwarded mail). */
-function aliasOf(entry: SpoolEntry, routing: Routing): SupportAddress {
-  for (const r of entry.envelope.rcptTo) {
-    const a = routing.addresses.get(r.toLowerCase());
-    if (a) return a;
-  }
-  const all = [...routing.addresses.values()];
-  return all.find((a) => a.isDefault) ?? all[0]!;
-}
-
-function linkNote(d: Extract<ThreadDecision, { kind: 'new-linked' }>): string {
-  return d.reason === 'not-participant'
-    ? `[mxdesk] This mail refers to ticket #${d.linked}, but its sender is not a participant of that ticket, so it opened a new ticket.`
-    : `[mxdesk] This mail answers ticket #${d.linked}, which was closed too long ago to reopen.`;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
-import { json, mail, startTestApp, DEFAULT_DNS, type TestApp } from '../helpers/app.js';
+import { mail, startTestApp, DEFAULT_DNS, type TestApp } from '../helpers/app.js';
 import { acks, deliver, ticketNumbers, ticketWith, uniqueId } from '../helpers/mx.js';
 import { withTimeout } from '../../src/verdict/resolver.js';
 
