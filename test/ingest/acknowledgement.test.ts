@@ -63,6 +63,21 @@ describe('acknowledgements (RFC 3834)', () => {
     expect(t.messages.some((m: any) => m.direction === 'out' && m.flags.includes('acknowledgement'))).toBe(true);
   });
 
+  it('threads a reply to our acknowledgement by its signed Message-ID, without the subject token', async () => {
+    const id = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'Token dropped', messageId: id }));
+    const n = (await ticketWith(app, id)).number;
+    const [ack] = await acks(app, n);
+    const reply = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'my mail client ate the number', messageId: reply, headers: { 'In-Reply-To': ack!.messageId } }));
+    expect((await ticketWith(app, reply)).number).toBe(n);
+    // A look-alike Message-ID without our signature names no ticket.
+    const forged = ack!.messageId.replace(/\.[A-Za-z0-9_-]{12}@/, '.AAAAAAAAAAAA@');
+    const other = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'forged reference', messageId: other, headers: { 'In-Reply-To': forged } }));
+    expect((await ticketWith(app, other)).number).not.toBe(n);
+  });
+
   it('does not acknowledge a follow-up', async () => {
     const id = uniqueId();
     await deliver(app, mail({ from: 'grace@example.com', subject: 'One', messageId: id }));
