@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
 import { getTicket, messageByMessageId, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
 import { getDepartment, getSettings, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { deleteRaw, getRaw } from '../store/inbound.js';
 import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
 import type { Address, DeskSettings, Message, MessageFlag, Ticket } from '../desk/types.js';
@@ -87,7 +88,7 @@ export class Ingestor {
 
   private async ingest(entry: SpoolEntry): Promise<Ticketed> {
     const { db } = this.deps;
-    const raw = await db.getBuffer(db.sub.raw, entry.id);
+    const raw = await getRaw(db, entry.id);
     if (!raw) {
       await db.commit(releaseSpoolBatch(db, entry.id));
       return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
@@ -105,7 +106,7 @@ export class Ingestor {
     // A Message-ID we already hold is the same mail delivered twice (a retry after a lost
     // 250, or two of our addresses on separate transactions): keep one copy.
     if (mail.messageId && (await messageByMessageId(db, mail.messageId))) {
-      batch.del(db.sub.raw, entry.id);
+      deleteRaw(db, batch, entry.id);
       await db.commit(batch, false);
       log.info({ id: entry.id, messageId: mail.messageId }, 'ingest: duplicate Message-ID, not ticketed again');
       return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };

@@ -2,6 +2,7 @@ import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { getTicket, nextTicketNumber } from '../store/tickets.js';
 import { contactByEmail, putContact } from '../store/directory.js';
+import { putAttachment, setSystemTicketNumber, systemTicketNumber } from '../store/inbound.js';
 import type { SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
 import type { Address, AttachmentMeta, Contact, DeskSettings, SupportAddress, Ticket } from '../desk/types.js';
@@ -12,11 +13,11 @@ import type { Mail } from './parse.js';
 
 /** The open ticket that collects bounces and reports no customer ticket claims. */
 export async function systemTicket(db: Db, batch: Batch, settings: DeskSettings, alias: SupportAddress, now: number): Promise<Ticket> {
-  const number = await db.get<number>(db.sub.meta, 'systemTicket');
+  const number = await systemTicketNumber(db);
   const existing = number ? await getTicket(db, number) : undefined;
   if (existing && existing.status !== 'closed') return existing;
   const n = await nextTicketNumber(db, batch, settings.firstTicketNumber);
-  batch.put(db.sub.meta, 'systemTicket', n);
+  setSystemTicketNumber(db, batch, n);
   const ticket: Ticket = {
     number: n,
     subject: 'Undeliverable mail and delivery reports',
@@ -53,8 +54,7 @@ export async function contactFor(db: Db, batch: Batch, who: Address, now: number
 export function storeAttachments(db: Db, batch: Batch, mail: Mail): AttachmentMeta[] {
   return mail.attachments.map((a) => {
     const id = newId();
-    batch.put(db.sub.att, id, a.content);
-    batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType: a.contentType });
+    putAttachment(db, batch, id, a.content, { filename: a.filename, contentType: a.contentType });
     return { id, filename: a.filename, contentType: a.contentType, size: a.content.length, cid: a.cid, inline: a.inline };
   });
 }
