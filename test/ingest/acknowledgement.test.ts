@@ -6,7 +6,8 @@ import type { DeskSettings } from '../../src/desk/types.js';
 import { acks, deliver, setStatus, ticketWith, uniqueId } from '../helpers/mx.js';
 
 /** An RFC 3464 DSN (RFC 6522 multipart/report) returning the headers of `original`. */
-function dsn(opts: { original: string; subject?: string; messageId?: string }): string {
+function dsn(opts: { original: string; subject?: string; messageId?: string; returned?: 'headers' | 'message' }): string {
+  const whole = opts.returned === 'message';
   return [
     'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
     'To: support@support.test',
@@ -30,12 +31,14 @@ function dsn(opts: { original: string; subject?: string; messageId?: string }): 
     'Status: 5.1.1',
     '',
     '--b1',
-    'Content-Type: text/rfc822-headers',
+    // RFC 3464 §2: the returned message whole (message/rfc822) or its headers only.
+    whole ? 'Content-Type: message/rfc822' : 'Content-Type: text/rfc822-headers',
     '',
     'From: Support <support@support.test>',
     'To: gone@customer.test',
     `Message-ID: ${opts.original}`,
     'Subject: something',
+    ...(whole ? ['Content-Type: text/plain', '', 'The returned body.'] : []),
     '',
     '--b1--',
     '',
@@ -148,6 +151,16 @@ describe('acknowledgements (RFC 3834)', () => {
     expect(after.status).toBe('waiting');
     expect(after.messages.find((m: any) => m.messageId === bounceId).flags).toContain('bounce');
     expect(await acks(app, t.number)).toHaveLength(1);
+  });
+
+  it('finds the bounced message in a DSN that returns it whole (message/rfc822)', async () => {
+    const id = uniqueId();
+    await deliver(app, mail({ from: 'quinn@example.com', subject: 'Returned whole', messageId: id }));
+    const t = await ticketWith(app, id);
+    const [ack] = await acks(app, t.number);
+    const bounceId = uniqueId('mx.customer.test');
+    await deliver(app, dsn({ original: ack!.messageId, messageId: bounceId, returned: 'message' }), { from: '' });
+    expect((await ticketWith(app, bounceId)).number).toBe(t.number);
   });
 
   it('attaches a DSN citing a stored inbound Message-ID to that ticket', async () => {
