@@ -10,6 +10,7 @@ import { fixedResolver } from '../src/verdict/resolver.js';
 import { listDepartments, listSupportAddresses, listUsers } from '../src/store/directory.js';
 import { ADMIN, DEFAULT_DNS, login, startTestApp, tempDir, testConfig } from './helpers/app.js';
 import { SmtpClient } from './helpers/smtp-client.js';
+import { freePort, startProcess } from './helpers/process.js';
 import { generate } from 'selfsigned';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -219,6 +220,38 @@ describe('settings take effect on the MX', () => {
       idle.destroy();
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('first start of the real process', () => {
+  it('prints a generated admin password once, and it logs in', async () => {
+    const dataDir = scratch();
+    const [smtpPort, httpPort] = await Promise.all([freePort(), freePort()]);
+    const env = {
+      MXDESK_DATA_DIR: dataDir,
+      MXDESK_SMTP_HOST: '127.0.0.1',
+      MXDESK_HTTP_HOST: '127.0.0.1',
+      MXDESK_SMTP_PORT: String(smtpPort),
+      MXDESK_HTTP_PORT: String(httpPort),
+      MXDESK_DOMAINS: 'first.test',
+      MXDESK_LOG_LEVEL: 'silent',
+    };
+    const first = await startProcess(env);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const password = /admin password:\s+(\S+)/.exec(first.output())?.[1];
+    expect(first.output()).toContain('support address: support@first.test');
+    expect(first.output()).toContain('admin login:     admin@first.test');
+    expect(password).toBeTruthy();
+
+    const second = await startProcess(env);
+    try {
+      expect(second.output()).not.toContain('admin password');
+      await login(`http://127.0.0.1:${httpPort}`, 'admin@first.test', password!);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 });
