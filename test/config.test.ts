@@ -8,7 +8,10 @@ import { startApp } from '../src/app/app.js';
 import { createLogger } from '../src/log.js';
 import { fixedResolver } from '../src/verdict/resolver.js';
 import { listDepartments, listSupportAddresses, listUsers } from '../src/store/directory.js';
-import { ADMIN, DEFAULT_DNS, login, tempDir, testConfig } from './helpers/app.js';
+import { ADMIN, DEFAULT_DNS, login, startTestApp, tempDir, testConfig } from './helpers/app.js';
+import { SmtpClient } from './helpers/smtp-client.js';
+import { freePort, startProcess } from './helpers/process.js';
+import { generate } from 'selfsigned';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const shippedFile = path.join(repoRoot, 'config/mxdesk.jsonc');
@@ -174,6 +177,81 @@ describe('first start', () => {
     } finally {
       await app.stop();
       rmSync(config.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settings take effect on the MX', () => {
+  it('uses the configured certificate for STARTTLS', async () => {
+    const dir = scratch();
+    const pems = await generate([{ name: 'commonName', value: 'mail.configured.test' }], { keySize: 2048, algorithm: 'sha256' } as any);
+    writeFileSync(path.join(dir, 'cert.pem'), pems.cert);
+    writeFileSync(path.join(dir, 'key.pem'), pems.private);
+    const app = await startTestApp({ env: { MXDESK_TLS_CERT: path.join(dir, 'cert.pem'), MXDESK_TLS_KEY: path.join(dir, 'key.pem') } });
+    try {
+      const { client } = await SmtpClient.connect(app.smtpPort);
+      await client.send('EHLO client.example.net');
+      expect((await client.startTls()).code).toBe(220);
+      expect(client.peerCertificate()?.subject.CN).toBe('mail.configured.test');
+      await client.quit();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses certificate files it cannot read, naming the setting', () => {
+    const e = refusal(() => loadConfig({ MXDESK_TLS_CERT: '/nonexistent/cert.pem', MXDESK_TLS_KEY: '/nonexistent/key.pem' }, scratch()));
+    expect(e.message).toMatch(/MXDESK_TLS_CERT \(tls\.cert\).*ENOENT/);
+  });
+
+  it('closes an idle session with 421 after the socket timeout, and limits connections in total', async () => {
+    const app = await startTestApp({ env: { MXDESK_SMTP_SOCKET_TIMEOUT_MS: '1000', MXDESK_SMTP_MAX_CONNECTIONS: '2' } });
+    try {
+      const { client: idle, greeting } = await SmtpClient.connect(app.smtpPort);
+      expect(greeting.code).toBe(220);
+      const { client: second } = await SmtpClient.connect(app.smtpPort);
+      const { client: third, greeting: refused } = await SmtpClient.connect(app.smtpPort);
+      expect(refused.code).toBe(421);
+      third.destroy();
+      await second.quit();
+      // Say nothing: the MX hangs up with 421 (RFC 5321 §4.5.3.2).
+      const timeout = await idle.read();
+      expect(timeout.code).toBe(421);
+      idle.destroy();
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('first start of the real process', () => {
+  it('prints a generated admin password once, and it logs in', async () => {
+    const dataDir = scratch();
+    const [smtpPort, httpPort] = await Promise.all([freePort(), freePort()]);
+    const env = {
+      MXDESK_DATA_DIR: dataDir,
+      MXDESK_SMTP_HOST: '127.0.0.1',
+      MXDESK_HTTP_HOST: '127.0.0.1',
+      MXDESK_SMTP_PORT: String(smtpPort),
+      MXDESK_HTTP_PORT: String(httpPort),
+      MXDESK_DOMAINS: 'first.test',
+      MXDESK_LOG_LEVEL: 'silent',
+    };
+    const first = await startProcess(env);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const password = /admin password:\s+(\S+)/.exec(first.output())?.[1];
+    expect(first.output()).toContain('support address: support@first.test');
+    expect(first.output()).toContain('admin login:     admin@first.test');
+    expect(password).toBeTruthy();
+
+    const second = await startProcess(env);
+    try {
+      expect(second.output()).not.toContain('admin password');
+      await login(`http://127.0.0.1:${httpPort}`, 'admin@first.test', password!);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS, ConfigError } from './settings.js';
 
@@ -106,6 +106,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (result.domains.length === 0) throw new ConfigError('domains', 'at least one support domain is needed');
   if (Boolean(result.tls.cert) !== Boolean(result.tls.key)) {
     throw new ConfigError(result.tls.cert ? 'tls.key' : 'tls.cert', 'tls.cert and tls.key must be given together');
+  }
+  for (const key of ['cert', 'key'] as const) {
+    const file = result.tls[key];
+    if (!file) continue;
+    result.tls[key] = path.resolve(cwd, file);
+    try {
+      accessSync(result.tls[key], constants.R_OK);
+    } catch (err) {
+      const name = SETTINGS.find((s) => s.key === `tls.${key}`)!.env;
+      throw new ConfigError(`${name} (tls.${key})`, `cannot read ${result.tls[key]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
   result.dataDir = path.resolve(cwd, result.dataDir);
   if (!result.admin.email) result.admin.email = `admin@${result.domains[0]}`;

@@ -36,20 +36,55 @@ export function acknowledgementBlocker(f: AckFacts): string | null {
   return null;
 }
 
-export function acknowledgementText(opts: { number: number; subject: string; requesterName: string; departmentName: string }): string {
-  const hello = opts.requesterName ? `Hello ${opts.requesterName},` : 'Hello,';
+/** A department's own acknowledgement; {token} {number} {subject} {name} {department} are filled in. */
+export interface AckTemplate {
+  /** False: this department sends no acknowledgement. */
+  enabled: boolean;
+  subject?: string;
+  text?: string;
+}
+
+export interface AckFill {
+  number: number;
+  /** The ticket's subject token, e.g. "[#1001]" (the configured format). */
+  token: string;
+  subject: string;
+  requesterName: string;
+  requesterEmail: string;
+  departmentName: string;
+}
+
+const DEFAULT_SUBJECT = '{token} Auto: {subject}';
+
+/** Subject and text of the acknowledgement of a new ticket: the department's template, else ours. */
+export function acknowledgementMail(template: AckTemplate | undefined, f: AckFill): { subject: string; text: string } {
+  const fill = (s: string) =>
+    s.replace(/\{(token|number|subject|name|department)\}/g, (_, k: string) =>
+      k === 'token' ? f.token : k === 'number' ? String(f.number) : k === 'subject' ? f.subject || '(no subject)' : k === 'name' ? f.requesterName || f.requesterEmail : f.departmentName,
+    );
+  const subject = fill(template?.subject || DEFAULT_SUBJECT);
+  // The token must survive any template: it is what threads the customer's answer (and the
+  // Message-ID's signed token is lost by clients that start a new mail).
+  return {
+    subject: subject.includes(f.token) ? subject : `${f.token} ${subject}`,
+    text: template?.text ? fill(template.text) : defaultText(f),
+  };
+}
+
+function defaultText(f: AckFill): string {
+  const hello = f.requesterName ? `Hello ${f.requesterName},` : 'Hello,';
   return [
     hello,
     '',
-    `thank you for writing to ${opts.departmentName}. We have received your message and opened ticket #${opts.number}:`,
+    `thank you for writing to ${f.departmentName}. We have received your message and opened ticket #${f.number}:`,
     '',
-    `    ${opts.subject || '(no subject)'}`,
+    `    ${f.subject || '(no subject)'}`,
     '',
     'We will answer as soon as we can. To add anything, simply reply to this mail and keep the',
-    `ticket number [#${opts.number}] in the subject.`,
+    `ticket number ${f.token} in the subject.`,
     '',
     '-- ',
-    `${opts.departmentName}`,
+    `${f.departmentName}`,
     '',
   ].join('\n');
 }

@@ -1,5 +1,7 @@
 // The help desk's records as plain data. Times are UTC milliseconds.
 
+import type { AckTemplate } from './acknowledgement.js';
+
 export type TicketStatus = 'open' | 'waiting' | 'hold' | 'closed';
 
 export interface Address {
@@ -100,6 +102,8 @@ export interface Department {
   id: string;
   name: string;
   createdAt: number;
+  /** This department's acknowledgement of new tickets; absent = the built-in text. */
+  acknowledgement?: AckTemplate;
 }
 
 /** A support address mail is accepted for: the default one and its aliases. */

@@ -1,18 +1,19 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
-import { newId } from '../store/ids.js';
 import { getTicket, messageByMessageId, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
-import { contactByEmail, getDepartment, getSettings, putContact, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { getDepartment, getSettings, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { deleteRaw, getRaw } from '../store/inbound.js';
 import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
-import type { Address, AttachmentMeta, Contact, DeskSettings, Message, MessageFlag, SupportAddress, Ticket } from '../desk/types.js';
+import type { Address, DeskSettings, Message, MessageFlag, Ticket } from '../desk/types.js';
 import { decideThread, participantsFrom, type ThreadDecision } from '../desk/threading.js';
-import { numberInMessageId, numberInSubject, ticketMessageId } from '../desk/tokens.js';
-import { acknowledgementBlocker, acknowledgementText } from '../desk/acknowledgement.js';
-import type { OutboundItem } from '../outbound/item.js';
+import { numberInMessageId, numberInSubject } from '../desk/tokens.js';
+import { acknowledgementBlocker } from '../desk/acknowledgement.js';
 import { parseMail, type Mail } from './parse.js';
 import { classifyMail, bouncedMessageIds, type Classification } from './classify.js';
 import { originalSender } from './original-sender.js';
+import { aliasOf, contactFor, linkNote, storeAttachments, systemTicket } from './records.js';
+import { queueAcknowledgement } from './acknowledge.js';
 
 export interface IngestDeps {
   db: Db;
@@ -87,7 +88,7 @@ export class Ingestor {
 
   private async ingest(entry: SpoolEntry): Promise<Ticketed> {
     const { db } = this.deps;
-    const raw = await db.getBuffer(db.sub.raw, entry.id);
+    const raw = await getRaw(db, entry.id);
     if (!raw) {
       await db.commit(releaseSpoolBatch(db, entry.id));
       return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
@@ -105,7 +106,7 @@ export class Ingestor {
     // A Message-ID we already hold is the same mail delivered twice (a retry after a lost
     // 250, or two of our addresses on separate transactions): keep one copy.
     if (mail.messageId && (await messageByMessageId(db, mail.messageId))) {
-      batch.del(db.sub.raw, entry.id);
+      deleteRaw(db, batch, entry.id);
       await db.commit(batch, false);
       log.info({ id: entry.id, messageId: mail.messageId }, 'ingest: duplicate Message-ID, not ticketed again');
       return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
@@ -118,11 +119,18 @@ export class Ingestor {
     const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
     const isOurs = (email: string) => routing.addresses.has(email.toLowerCase());
     const loop = (mail.headers.get('x-loop') ?? []).some((v) => isOurs(v.replace(/[<>\s]/g, '')));
-    const ownAddress = isOurs(senderEmail) || loop;
     const dmarcResult = entry.verdict?.dmarc.result ?? 'none';
     const dmarcFailed = dmarcResult === 'fail';
+    // The From may be believed: its domain passed DMARC or publishes none (RFC 7489 §6.6.2).
+    const authentic = ['pass', 'none'].includes(dmarcResult) && !entry.quarantine;
     const sender = await userByEmail(db, senderEmail);
-    const senderIsAgent = Boolean(sender && sender.active);
+    // An agent's powers (join any ticket, #original_sender) only for mail that is really theirs.
+    const senderIsAgent = Boolean(sender && sender.active) && authentic;
+    // Our own mail coming back: from a support address or, unless an agent wrote it, another
+    // address at a support domain (a form mailer, a noreply), or with the X-Loop our
+    // acknowledgements carry. Answering it could start a loop through ourselves.
+    const atOurDomain = (email: string) => routing.domains.has(email.slice(email.lastIndexOf('@') + 1));
+    const ownAddress = isOurs(senderEmail) || loop || (atOurDomain(senderEmail) && !senderIsAgent);
 
     const flags: MessageFlag[] = [];
     if (cls.autoReply) flags.push('auto-reply');
@@ -140,11 +148,11 @@ export class Ingestor {
     if (cls.bounce) {
       // A bounce joins the ticket of the mail it bounces, or the system ticket; it never
       // opens a customer ticket, never changes a status, is never acknowledged.
-      const target = cited ?? (await this.systemTicket(batch, settings, alias, now));
+      const target = cited ?? (await systemTicket(db, batch, settings, alias, now));
       decision = { kind: 'join', ticket: target, status: target.status, reopened: false };
       outcome = cited ? 'bounce' : 'system';
     } else {
-      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic: ['pass', 'none'].includes(dmarcResult) && !entry.quarantine }, { now, reopenWindowDays: settings.reopenWindowDays });
+      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic }, { now, reopenWindowDays: settings.reopenWindowDays });
       outcome = decision.kind === 'join' ? 'joined' : 'new';
     }
     if (decision.kind === 'new-linked' && decision.reason === 'not-participant') flags.push('hijack-guard');
@@ -159,7 +167,7 @@ export class Ingestor {
     }
 
     const messageRecordId = entry.id;
-    const attachments = this.storeAttachments(batch, mail);
+    const attachments = storeAttachments(db, batch, mail);
     let ticket: Ticket;
     let previous: Ticket | undefined;
     if (decision.kind === 'join') {
@@ -176,7 +184,7 @@ export class Ingestor {
       };
       if (decision.reopened) log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
     } else {
-      const contact = await this.contactFor(batch, requester, now);
+      const contact = await contactFor(db, batch, requester, now);
       const number = await nextTicketNumber(db, batch, settings.firstTicketNumber);
       const ticketFlags: Ticket['flags'] = [];
       if (entry.quarantine) ticketFlags.push('quarantine');
@@ -231,13 +239,14 @@ export class Ingestor {
     if (decision.kind !== 'join') {
       const ackKey = `ack:${ticket.requester.email}`;
       const recent = await recentEvents(db, ackKey, now - HOUR);
+      const department = await getDepartment(db, ticket.departmentId);
       const blocker = acknowledgementBlocker({
-        enabled: settings.acknowledge,
+        enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false,
         newTicket: true,
         autoReply: cls.autoReply,
         bounce: cls.bounce,
         list: cls.list,
-        ownAddress: ownAddress || isOurs(ticket.requester.email),
+        ownAddress: ownAddress || isOurs(ticket.requester.email) || atOurDomain(ticket.requester.email),
         dmarcFailed,
         quarantined: entry.quarantine,
         mailFrom: entry.envelope.mailFrom,
@@ -247,7 +256,7 @@ export class Ingestor {
       if (blocker) {
         log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
       } else {
-        await this.queueAcknowledgement(batch, ticket, alias, mail, now);
+        queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
         putEvents(db, batch, ackKey, [...recent, now]);
         ticket.messageCount += 1;
         acknowledged = true;
@@ -278,138 +287,10 @@ export class Ingestor {
     const byToken = numberInSubject(settings.subjectTokenFormat, mail.subject);
     return byToken === null ? undefined : getTicket(db, byToken);
   }
-
-  /** The open ticket that collects bounces and reports no customer ticket claims. */
-  private async systemTicket(batch: Batch, settings: DeskSettings, alias: SupportAddress, now: number): Promise<Ticket> {
-    const { db } = this.deps;
-    const number = await db.get<number>(db.sub.meta, 'systemTicket');
-    const existing = number ? await getTicket(db, number) : undefined;
-    if (existing && existing.status !== 'closed') return existing;
-    const n = await nextTicketNumber(db, batch, settings.firstTicketNumber);
-    batch.put(db.sub.meta, 'systemTicket', n);
-    const ticket: Ticket = {
-      number: n,
-      subject: 'Undeliverable mail and delivery reports',
-      status: 'open',
-      requester: { email: 'mailer-daemon@' + alias.address.split('@')[1], name: 'Mail system' },
-      contactId: '',
-      departmentId: alias.departmentId,
-      alias: alias.address,
-      participants: [],
-      messageCount: 0,
-      flags: ['system'],
-      linkedTickets: [],
-      createdAt: now,
-      updatedAt: now,
-    };
-    return ticket;
-  }
-
-  private async contactFor(batch: Batch, who: Address, now: number): Promise<Contact> {
-    const { db } = this.deps;
-    const existing = await contactByEmail(db, who.email);
-    if (existing) {
-      if (!existing.name && who.name) {
-        const updated = { ...existing, name: who.name, updatedAt: now };
-        putContact(db, batch, updated);
-        return updated;
-      }
-      return existing;
-    }
-    const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], createdAt: now, updatedAt: now };
-    putContact(db, batch, contact);
-    return contact;
-  }
-
-  private storeAttachments(batch: Batch, mail: Mail): AttachmentMeta[] {
-    const { db } = this.deps;
-    return mail.attachments.map((a) => {
-      const id = newId();
-      batch.put(db.sub.att, id, a.content);
-      batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType: a.contentType });
-      return { id, filename: a.filename, contentType: a.contentType, size: a.content.length, cid: a.cid, inline: a.inline };
-    });
-  }
-
-  private async queueAcknowledgement(batch: Batch, ticket: Ticket, alias: SupportAddress, mail: Mail, now: number): Promise<void> {
-    const { db, secret } = this.deps;
-    const department = await getDepartment(db, ticket.departmentId);
-    const departmentName = alias.name || department?.name || 'Support';
-    const domain = alias.address.split('@')[1]!;
-    const id = newId(now);
-    const messageId = ticketMessageId(secret, ticket.number, domain);
-    const subject = `[#${ticket.number}] Auto: ${ticket.subject}`;
-    const text = acknowledgementText({ number: ticket.number, subject: ticket.subject, requesterName: ticket.requester.name, departmentName });
-    const from = { email: alias.address, name: departmentName };
-    const to = [ticket.requester];
-    const references = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
-    const item: OutboundItem = {
-      id,
-      messageRecordId: id,
-      ticketNumber: ticket.number,
-      kind: 'ack',
-      messageId,
-      from,
-      to,
-      cc: [],
-      bcc: [],
-      subject,
-      text,
-      inReplyTo: mail.messageId || undefined,
-      references,
-      // RFC 3834 §5: mark it automatic so other responders do not answer it; X-Loop lets
-      // us recognise it if it ever comes back to us.
-      headers: { 'Auto-Submitted': 'auto-replied', 'X-Loop': alias.address, Precedence: 'auto_reply', 'X-Auto-Response-Suppress': 'All' },
-      attachmentIds: [],
-      state: 'queued',
-      attempts: 0,
-      createdAt: now,
-      nextAttemptAt: now,
-    };
-    batch.put(db.sub.outq, id, item);
-    const record: Message = {
-      id,
-      ticketNumber: ticket.number,
-      direction: 'out',
-      messageId,
-      inReplyTo: item.inReplyTo,
-      references,
-      from,
-      to,
-      cc: [],
-      subject,
-      date: now,
-      receivedAt: now,
-      text,
-      html: null,
-      attachments: [],
-      verdict: null,
-      envelope: null,
-      flags: ['acknowledgement'],
-      size: 0,
-    };
-    putMessage(db, batch, record);
-  }
 }
 
 function releaseSpoolBatch(db: Db, id: string): Batch {
   const b = new Batch();
   releaseSpool(db, b, id);
   return b;
-}
-
-/** The support address the envelope delivered to: the envelope wins over To: (forwarded mail). */
-function aliasOf(entry: SpoolEntry, routing: Routing): SupportAddress {
-  for (const r of entry.envelope.rcptTo) {
-    const a = routing.addresses.get(r.toLowerCase());
-    if (a) return a;
-  }
-  const all = [...routing.addresses.values()];
-  return all.find((a) => a.isDefault) ?? all[0]!;
-}
-
-function linkNote(d: Extract<ThreadDecision, { kind: 'new-linked' }>): string {
-  return d.reason === 'not-participant'
-    ? `[mxdesk] This mail refers to ticket #${d.linked}, but its sender is not a participant of that ticket, so it opened a new ticket.`
-    : `[mxdesk] This mail answers ticket #${d.linked}, which was closed too long ago to reopen.`;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { generate } from 'selfsigned';
 
 export interface TlsFiles {
@@ -15,7 +16,14 @@ export interface TlsFiles {
  */
 export async function loadTls(opts: { cert: string; key: string; dataDir: string; hostname: string }): Promise<TlsFiles> {
   if (opts.cert && opts.key) {
-    return { cert: readFileSync(opts.cert), key: readFileSync(opts.key), selfSigned: false };
+    const files = { cert: readFileSync(opts.cert), key: readFileSync(opts.key), selfSigned: false };
+    try {
+      // Fails now, with the files named, rather than at the first STARTTLS.
+      createSecureContext({ cert: files.cert, key: files.key });
+    } catch (err) {
+      throw new Error(`tls.cert ${opts.cert} and tls.key ${opts.key} are not a matching PEM certificate and key: ${(err as Error).message}`);
+    }
+    return files;
   }
   const certFile = path.join(opts.dataDir, 'tls-selfsigned.crt');
   const keyFile = path.join(opts.dataDir, 'tls-selfsigned.key');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { parseMail } from '../../src/ingest/parse.js';
 import { classifyMail } from '../../src/ingest/classify.js';
-import { acknowledgedFiles, sendAll, sharedDir, type Sent } from './send-corpus.js';
+import { withoutAckLimit, acknowledgedFiles, sendAll, sharedDir, type Sent } from './send-corpus.js';
 
 const root = path.join(sharedDir, 'corpus-labelled');
 const present = existsSync(path.join(root, 'LABELS.tsv'));
@@ -23,6 +23,7 @@ describe.skipIf(!present)('the labelled corpus: classification against its label
   let label: Map<string, string>;
   beforeAll(async () => {
     app = await startTestApp();
+    await withoutAckLimit(app);
     label = labels();
     sent = await sendAll(app, [...label.keys()], root);
   }, 300_000);

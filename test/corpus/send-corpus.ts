@@ -5,6 +5,18 @@ import { fromAddressOf } from '../helpers/mx.js';
 import type { TestApp } from '../helpers/app.js';
 import { listOutbound } from '../../src/store/outbound-list.js';
 import { messagesOf } from '../../src/store/tickets.js';
+import { Batch } from '../../src/store/db.js';
+import { getSettings, putSettings } from '../../src/store/directory.js';
+
+/**
+ * Lifts the hourly acknowledgement limit: many corpus messages share a sender, and the
+ * limit would otherwise hide a bounce or auto-reply the classifier missed.
+ */
+export async function withoutAckLimit(app: TestApp): Promise<void> {
+  const batch = new Batch();
+  putSettings(app.db, batch, { ...(await getSettings(app.db)), ackPerSenderPerHour: 1_000_000 });
+  await app.db.commit(batch);
+}
 
 export const sharedDir = path.resolve(import.meta.dirname, '../../../shared');
 

@@ -1,51 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Db } from '../../src/store/db.js';
 import type { Message } from '../../src/desk/types.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
 import { mail, tempDir } from '../helpers/app.js';
+import { freePort, startProcess, type Running } from '../helpers/process.js';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = 3;
 const SESSIONS = 6;
 /** Accepted messages per round before the kill: enough that sessions are mid-transaction. */
 const KILL_AFTER = 25;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-async function startProcess(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: repoRoot, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // Up when /healthz says so: SMTP, store and HTTP all serving.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mxdesk exited with ${child.exitCode}:\n${out}`);
-    const ok = await fetch(`http://127.0.0.1:${env.MXDESK_HTTP_PORT}/healthz`).then((r) => r.status === 200, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, exited, output: () => out };
-}
 
 /**
  * Sessions that send mail after mail until the connection dies. Each message's Message-ID

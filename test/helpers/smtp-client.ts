@@ -106,6 +106,11 @@ export class SmtpClient {
     return reply;
   }
 
+  /** The certificate the server showed in the TLS handshake (after startTls). */
+  peerCertificate(): tls.PeerCertificate | null {
+    return this.socket instanceof tls.TLSSocket ? this.socket.getPeerCertificate() : null;
+  }
+
   get encrypted(): boolean {
     return this.socket instanceof tls.TLSSocket;
   }

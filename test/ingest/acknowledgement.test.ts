@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mail, startTestApp, type TestApp } from '../helpers/app.js';
+import { Batch } from '../../src/store/db.js';
+import { getSettings, putDepartment, putSettings, putSupportAddress } from '../../src/store/directory.js';
+import type { DeskSettings } from '../../src/desk/types.js';
 import { acks, deliver, setStatus, ticketWith, uniqueId } from '../helpers/mx.js';
 
 /** An RFC 3464 DSN (RFC 6522 multipart/report) returning the headers of `original`. */
-function dsn(opts: { original: string; subject?: string; messageId?: string }): string {
+function dsn(opts: { original: string; subject?: string; messageId?: string; returned?: 'headers' | 'message' }): string {
+  const whole = opts.returned === 'message';
   return [
     'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
     'To: support@support.test',
@@ -27,12 +31,14 @@ function dsn(opts: { original: string; subject?: string; messageId?: string }): 
     'Status: 5.1.1',
     '',
     '--b1',
-    'Content-Type: text/rfc822-headers',
+    // RFC 3464 §2: the returned message whole (message/rfc822) or its headers only.
+    whole ? 'Content-Type: message/rfc822' : 'Content-Type: text/rfc822-headers',
     '',
     'From: Support <support@support.test>',
     'To: gone@customer.test',
     `Message-ID: ${opts.original}`,
     'Subject: something',
+    ...(whole ? ['Content-Type: text/plain', '', 'The returned body.'] : []),
     '',
     '--b1--',
     '',
@@ -58,6 +64,21 @@ describe('acknowledgements (RFC 3834)', () => {
     expect(ack!.text).toContain(`#${t.number}`);
     // It is part of the ticket's history too.
     expect(t.messages.some((m: any) => m.direction === 'out' && m.flags.includes('acknowledgement'))).toBe(true);
+  });
+
+  it('threads a reply to our acknowledgement by its signed Message-ID, without the subject token', async () => {
+    const id = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'Token dropped', messageId: id }));
+    const n = (await ticketWith(app, id)).number;
+    const [ack] = await acks(app, n);
+    const reply = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'my mail client ate the number', messageId: reply, headers: { 'In-Reply-To': ack!.messageId } }));
+    expect((await ticketWith(app, reply)).number).toBe(n);
+    // A look-alike Message-ID without our signature names no ticket.
+    const forged = ack!.messageId.replace(/\.[A-Za-z0-9_-]{12}@/, '.AAAAAAAAAAAA@');
+    const other = uniqueId();
+    await deliver(app, mail({ from: 'olivia@example.com', subject: 'forged reference', messageId: other, headers: { 'In-Reply-To': forged } }));
+    expect((await ticketWith(app, other)).number).not.toBe(n);
   });
 
   it('does not acknowledge a follow-up', async () => {
@@ -132,6 +153,16 @@ describe('acknowledgements (RFC 3834)', () => {
     expect(await acks(app, t.number)).toHaveLength(1);
   });
 
+  it('finds the bounced message in a DSN that returns it whole (message/rfc822)', async () => {
+    const id = uniqueId();
+    await deliver(app, mail({ from: 'quinn@example.com', subject: 'Returned whole', messageId: id }));
+    const t = await ticketWith(app, id);
+    const [ack] = await acks(app, t.number);
+    const bounceId = uniqueId('mx.customer.test');
+    await deliver(app, dsn({ original: ack!.messageId, messageId: bounceId, returned: 'message' }), { from: '' });
+    expect((await ticketWith(app, bounceId)).number).toBe(t.number);
+  });
+
   it('attaches a DSN citing a stored inbound Message-ID to that ticket', async () => {
     const id = uniqueId();
     await deliver(app, mail({ from: 'ken@example.com', subject: 'Returned', messageId: id }));
@@ -160,4 +191,87 @@ describe('acknowledgements (RFC 3834)', () => {
     const t = await ticketWith(app, id);
     expect(await acks(app, t.number)).toHaveLength(0);
   });
+
+  it('never acknowledges a bounce known by its headers alone, whatever the envelope sender', async () => {
+    const report = uniqueId('mx.customer.test');
+    const daemon = uniqueId('mx.customer.test');
+    // Some forwarders rewrite the null reverse-path; the report and its sender still tell.
+    await deliver(app, dsn({ original: '<lost@nowhere.test>', messageId: report }), { from: 'srs-bounces@forwarder.example.com' });
+    await deliver(app, mail({ from: 'Mail Delivery Subsystem <MAILER-DAEMON@mx.customer.test>', subject: 'Returned mail: see transcript', messageId: daemon }), { from: 'postmaster@mx.customer.test' });
+    for (const id of [report, daemon]) {
+      const t = await ticketWith(app, id);
+      expect(t.flags).toContain('system');
+      expect(await acks(app, t.number)).toHaveLength(0);
+    }
+  });
+
+  it('never acknowledges our own acknowledgement coming back (X-Loop), nor mail from our own domains', async () => {
+    const looped = uniqueId();
+    await deliver(app, mail({ from: 'lara@example.com', subject: 'Auto: [#9999] something', messageId: looped, headers: { 'X-Loop': 'support@support.test' } }));
+    const ownDomain = uniqueId('support.test');
+    await deliver(app, mail({ from: 'Website <noreply@support.test>', subject: 'Contact form entry', messageId: ownDomain }), { from: 'noreply@support.test' });
+    for (const id of [looped, ownDomain]) {
+      const t = await ticketWith(app, id);
+      expect(t.messages.find((m: any) => m.messageId === id).flags).toContain('own-address');
+      expect(await acks(app, t.number)).toHaveLength(0);
+    }
+  });
+
+  it('sends no acknowledgement when they are turned off', async () => {
+    await withSettings(app, { acknowledge: false }, async () => {
+      const id = uniqueId();
+      await deliver(app, mail({ from: 'mike@example.com', subject: 'Quiet please', messageId: id }));
+      expect(await acks(app, (await ticketWith(app, id)).number)).toHaveLength(0);
+    });
+  });
+
+  it('uses the configured subject token format for threading and in the acknowledgement', async () => {
+    await withSettings(app, { subjectTokenFormat: '[Ticket {number}]' }, async () => {
+      const id = uniqueId();
+      await deliver(app, mail({ from: 'nina@example.com', subject: 'Custom token', messageId: id }));
+      const n = (await ticketWith(app, id)).number;
+      expect((await acks(app, n))[0]!.subject).toContain(`[Ticket ${n}]`);
+      const follow = uniqueId();
+      await deliver(app, mail({ from: 'nina@example.com', subject: `Re: [Ticket ${n}] Custom token`, messageId: follow }));
+      expect((await ticketWith(app, follow)).number).toBe(n);
+    });
+  });
+
+  it('uses a department\'s own acknowledgement template, and none for a department that turned it off', async () => {
+    const batch = new Batch();
+    const now = Date.now();
+    putDepartment(app.db, batch, { id: 'dept-shop', name: 'Shop', createdAt: now, acknowledgement: { enabled: true, subject: 'We got it: {subject}', text: 'Dear {name}, ticket {number} is with {department}. Keep {token} in the subject.' } });
+    putDepartment(app.db, batch, { id: 'dept-quiet', name: 'Quiet', createdAt: now, acknowledgement: { enabled: false } });
+    putSupportAddress(app.db, batch, { address: 'shop@help.test', name: '', departmentId: 'dept-shop', intake: true, isDefault: false, createdAt: now });
+    putSupportAddress(app.db, batch, { address: 'quiet@help.test', name: '', departmentId: 'dept-quiet', intake: true, isDefault: false, createdAt: now });
+    await app.db.commit(batch);
+    await app.reloadRouting();
+    const shop = uniqueId();
+    await deliver(app, mail({ from: 'Olga <olga@example.com>', to: 'shop@help.test', subject: 'Broken mug', messageId: shop }), { to: ['shop@help.test'] });
+    const n = (await ticketWith(app, shop)).number;
+    const [ack] = await acks(app, n);
+    // The token is kept even though the template leaves it out: it threads the answer.
+    expect(ack!.subject).toBe(`[#${n}] We got it: Broken mug`);
+    expect(ack!.text).toBe(`Dear Olga, ticket ${n} is with Shop. Keep [#${n}] in the subject.`);
+    expect(ack!.from.email).toBe('shop@help.test');
+    const quiet = uniqueId();
+    await deliver(app, mail({ from: 'pete@example.com', to: 'quiet@help.test', subject: 'Hush', messageId: quiet }), { to: ['quiet@help.test'] });
+    expect(await acks(app, (await ticketWith(app, quiet)).number)).toHaveLength(0);
+  });
 });
+
+async function withSettings(app: TestApp, change: Partial<DeskSettings>, fn: () => Promise<void>): Promise<void> {
+  const settings = await getSettings(app.db);
+  await app.db.commit(putSettingsBatch(app, { ...settings, ...change }));
+  try {
+    await fn();
+  } finally {
+    await app.db.commit(putSettingsBatch(app, settings));
+  }
+}
+
+function putSettingsBatch(app: TestApp, settings: DeskSettings): Batch {
+  const batch = new Batch();
+  putSettings(app.db, batch, settings);
+  return batch;
+}

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
 import { deliver, setStatus, ticketNumbers, ticketWith, uniqueId } from '../helpers/mx.js';
 import { Batch } from '../../src/store/db.js';
-import { putDepartment, putSettings, getSettings, putSupportAddress } from '../../src/store/directory.js';
+import { putDepartment, putSettings, getSettings, putSupportAddress, putUser } from '../../src/store/directory.js';
+import { acks } from '../helpers/mx.js';
 
 const DAY = 86_400_000;
 // One PNG pixel: a real image, so the inline part is a real binary.
@@ -266,5 +267,20 @@ describe('hijack guard with DMARC', () => {
     expect(other.number).not.toBe(t.number);
     expect(other.messages[0].verdict.dmarc.result).toBe('fail');
     expect(other.flags).toEqual(expect.arrayContaining(['hijack-guard', 'dmarc-fail']));
+  });
+
+  it('a forged agent gets no agent powers: #original_sender is ignored', async () => {
+    const batch = new Batch();
+    putUser(app.db, batch, { id: 'agent-strict', email: 'agent@strict.test', name: 'Agent', role: 'agent', departments: [], active: true, passwordHash: 'x', createdAt: Date.now() });
+    await app.db.commit(batch);
+    const forged = uniqueId('strict.test');
+    await deliver(app, mail({ from: 'agent@strict.test', subject: 'Fwd: call', messageId: forged, body: '#original_sender victim@customer.test\r\n\r\nplease answer' }), { from: 'someone@elsewhere.test' });
+    const t = await ticketWith(app, forged);
+    expect(t.requester.email).toBe('agent@strict.test');
+    expect(await acks(app, t.number)).toHaveLength(0);
+    // The real agent, DMARC passing, may.
+    const real = uniqueId('strict.test');
+    await deliver(app, mail({ from: 'agent@strict.test', subject: 'Fwd: call', messageId: real, body: '#original_sender victim@customer.test\r\n\r\nplease answer' }));
+    expect((await ticketWith(app, real)).requester.email).toBe('victim@customer.test');
   });
 });
