@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
-import { getTicket, messageByMessageId, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
+import { getTicket, messageByMessageId, messageIdKnown, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
 import { getDepartment, getSettings, putEvents, recentEvents, userByEmail } from '../store/directory.js';
 import { deleteRaw, getRaw } from '../store/inbound.js';
 import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
@@ -28,9 +28,25 @@ export interface Ticketed {
   ticketNumber: number | null;
   outcome: 'new' | 'joined' | 'duplicate' | 'bounce' | 'system';
   acknowledged: boolean;
+  /** Why the classifier flagged it (for the log line). */
+  reasons?: string[];
 }
 
 const HOUR = 3_600_000;
+/**
+ * Messages read and parsed ahead of the ones being written, so the serial section (decide
+ * and write) never waits for a read or a parse; bounded in count and in bytes so a burst of
+ * 25 MB messages cannot take all memory.
+ */
+const PREFETCH = 32;
+const PREFETCH_BYTES = 32 * 1024 * 1024;
+/** At most this many messages share one write. */
+const GROUP = 32;
+
+interface Prepared {
+  entry: SpoolEntry;
+  mail: Mail | null;
+}
 
 /**
  * Turns spooled messages into tickets, one at a time and in arrival order. Each message's
@@ -72,58 +88,95 @@ export class Ingestor {
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.queue.length) {
-      const entry = this.queue.shift()!;
-      try {
-        const result = await this.ingest(entry);
-        for (const fn of this.listeners) fn(result);
-      } catch (err) {
-        // The entry stays spooled and is tried again on the next start; nothing is lost.
-        this.deps.log.error({ err, id: entry.id }, 'ingest: could not ticket a message; it stays in the spool');
+    const ahead: Array<{ prepared: Promise<Prepared>; ready: boolean; size: number }> = [];
+    while (this.queue.length || ahead.length) {
+      let bytes = ahead.reduce((n, a) => n + a.size, 0);
+      while (ahead.length < PREFETCH && this.queue.length && (ahead.length === 0 || bytes + this.queue[0]!.size <= PREFETCH_BYTES)) {
+        const entry = this.queue.shift()!;
+        bytes += entry.size;
+        const slot = { prepared: this.prepare(entry), ready: false, size: entry.size };
+        slot.prepared.then(() => (slot.ready = true));
+        ahead.push(slot);
       }
+      // The next message, and those after it that are already parsed: one write for all.
+      const group = [await ahead.shift()!.prepared];
+      while (ahead.length && ahead[0]!.ready && group.length < GROUP) group.push(await ahead.shift()!.prepared);
+      const results = await this.ticketGroup(group);
+      for (const r of results) for (const fn of this.listeners) fn(r);
     }
     this.running = false;
     for (const w of this.waiters.splice(0)) w();
   }
 
-  private async ingest(entry: SpoolEntry): Promise<Ticketed> {
-    const { db } = this.deps;
-    const raw = await getRaw(db, entry.id);
-    if (!raw) {
-      await db.commit(releaseSpoolBatch(db, entry.id));
-      return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
+  /**
+   * Tickets a group of messages in one serial section and one commit. If the group fails,
+   * each message is tried alone, so that one bad message cannot hold back the others;
+   * a message that fails alone stays spooled for the next start. Nothing is lost.
+   */
+  private async ticketGroup(group: Prepared[]): Promise<Ticketed[]> {
+    const { db, log } = this.deps;
+    try {
+      const results = await db.serial(() =>
+        db.group(async (batch) => {
+          const out: Ticketed[] = [];
+          for (const { entry, mail } of group) out.push(mail ? await this.decideAndWrite(entry, mail, batch) : this.releaseMissing(entry, batch));
+          return out;
+        }),
+      );
+      for (const r of results) log.info({ id: r.entryId, ticket: r.ticketNumber, outcome: r.outcome, acknowledged: r.acknowledged, reasons: r.reasons }, 'ingest: ticketed');
+      return results;
+    } catch (err) {
+      if (group.length > 1) return (await Promise.all(group.map((p) => this.ticketGroup([p])))).flat();
+      log.error({ err, id: group[0]!.entry.id }, 'ingest: could not ticket a message; it stays in the spool');
+      return [];
     }
-    const mail = await parseMail(raw);
-    return db.serial(() => this.decideAndWrite(entry, mail));
   }
 
-  private async decideAndWrite(entry: SpoolEntry, mail: Mail): Promise<Ticketed> {
+  /** Reads and parses a spooled message; never rejects (parseMail keeps what it can read). */
+  private async prepare(entry: SpoolEntry): Promise<Prepared> {
+    try {
+      const raw = await getRaw(this.deps.db, entry.id);
+      return { entry, mail: raw ? await parseMail(raw) : null };
+    } catch (err) {
+      this.deps.log.error({ err, id: entry.id }, 'ingest: could not read a spooled message');
+      return { entry, mail: null };
+    }
+  }
+
+  /** A spool entry whose raw message is gone was finished before (a replay after a crash). */
+  private releaseMissing(entry: SpoolEntry, batch: Batch): Ticketed {
+    releaseSpool(this.deps.db, batch, entry.id);
+    return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
+  }
+
+  private async decideAndWrite(entry: SpoolEntry, mail: Mail, batch: Batch): Promise<Ticketed> {
     const { db, log, secret } = this.deps;
     const now = this.now();
-    const batch = new Batch();
     releaseSpool(db, batch, entry.id);
 
     // A Message-ID we already hold is the same mail delivered twice (a retry after a lost
     // 250, or two of our addresses on separate transactions): keep one copy.
-    if (mail.messageId && (await messageByMessageId(db, mail.messageId))) {
+    // Independent reads at once: each is a round trip to LevelDB's thread pool.
+    const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
+    const [duplicate, settings, sender] = await Promise.all([
+      mail.messageId ? messageIdKnown(db, mail.messageId) : Promise.resolve(false),
+      getSettings(db),
+      userByEmail(db, senderEmail),
+    ]);
+    if (duplicate) {
       deleteRaw(db, batch, entry.id);
-      await db.commit(batch, false);
-      log.info({ id: entry.id, messageId: mail.messageId }, 'ingest: duplicate Message-ID, not ticketed again');
-      return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false };
+      return { entryId: entry.id, ticketNumber: null, outcome: 'duplicate', acknowledged: false, reasons: ['duplicate Message-ID'] };
     }
 
-    const settings = await getSettings(db);
     const routing = this.deps.routing();
     const cls = classifyMail(mail, entry.envelope.mailFrom);
     const alias = aliasOf(entry, routing);
-    const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
     const isOurs = (email: string) => routing.addresses.has(email.toLowerCase());
     const loop = (mail.headers.get('x-loop') ?? []).some((v) => isOurs(v.replace(/[<>\s]/g, '')));
     const dmarcResult = entry.verdict?.dmarc.result ?? 'none';
     const dmarcFailed = dmarcResult === 'fail';
     // The From may be believed: its domain passed DMARC or publishes none (RFC 7489 §6.6.2).
     const authentic = ['pass', 'none'].includes(dmarcResult) && !entry.quarantine;
-    const sender = await userByEmail(db, senderEmail);
     // An agent's powers (join any ticket, #original_sender) only for mail that is really theirs.
     const senderIsAgent = Boolean(sender && sender.active) && authentic;
     // Our own mail coming back: from a support address or, unless an agent wrote it, another
@@ -184,8 +237,7 @@ export class Ingestor {
       };
       if (decision.reopened) log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
     } else {
-      const contact = await contactFor(db, batch, requester, now);
-      const number = await nextTicketNumber(db, batch, settings.firstTicketNumber);
+      const [contact, number] = await Promise.all([contactFor(db, batch, requester, now), nextTicketNumber(db, batch, settings.firstTicketNumber)]);
       const ticketFlags: Ticket['flags'] = [];
       if (entry.quarantine) ticketFlags.push('quarantine');
       if (dmarcFailed) ticketFlags.push('dmarc-fail');
@@ -238,8 +290,7 @@ export class Ingestor {
     let acknowledged = false;
     if (decision.kind !== 'join') {
       const ackKey = `ack:${ticket.requester.email}`;
-      const recent = await recentEvents(db, ackKey, now - HOUR);
-      const department = await getDepartment(db, ticket.departmentId);
+      const [recent, department] = await Promise.all([recentEvents(db, ackKey, now - HOUR), getDepartment(db, ticket.departmentId)]);
       const blocker = acknowledgementBlocker({
         enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false,
         newTicket: true,
@@ -264,11 +315,10 @@ export class Ingestor {
     }
 
     putTicket(db, batch, ticket, previous);
-    // Not synced: the spool entry released in this batch is durable already, so a machine
-    // crash that loses this batch only means the message is ticketed again on restart.
-    await db.commit(batch, false);
-    log.info({ id: entry.id, ticket: ticket.number, outcome, acknowledged, reasons: cls.reasons }, 'ingest: ticketed');
-    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged };
+    // The group's batch is committed unsynced: the spool entries it releases are durable
+    // already, so a machine crash that loses it only means those messages are ticketed
+    // again on restart.
+    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged, reasons: cls.reasons };
   }
 
   /** The ticket a mail cites: by a Message-ID it answers (ours, signed, or any stored), else by the subject token. */
@@ -287,10 +337,4 @@ export class Ingestor {
     const byToken = numberInSubject(settings.subjectTokenFormat, mail.subject);
     return byToken === null ? undefined : getTicket(db, byToken);
   }
-}
-
-function releaseSpoolBatch(db: Db, id: string): Batch {
-  const b = new Batch();
-  releaseSpool(db, b, id);
-  return b;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Level } from 'level';
@@ -54,15 +55,23 @@ export type Op =
   | { type: 'put'; sublevel: JsonSub | BufferSub; key: string; value: unknown }
   | { type: 'del'; sublevel: JsonSub | BufferSub; key: string };
 
+const DELETED = Symbol('deleted');
+type Overlay = Map<string, unknown>;
+const overlayKey = (sublevel: JsonSub | BufferSub, key: string) => `${(sublevel as any).prefix}${key}`;
+
 /** Ops collected by domain code and committed at once: all of them or none. */
 export class Batch {
   readonly ops: Op[] = [];
+  /** When set (Db.group), what this batch writes is what reads in the group see. */
+  constructor(private readonly overlay?: Overlay) {}
   put(sublevel: JsonSub | BufferSub, key: string, value: unknown): this {
     this.ops.push({ type: 'put', sublevel, key, value });
+    this.overlay?.set(overlayKey(sublevel, key), value);
     return this;
   }
   del(sublevel: JsonSub | BufferSub, key: string): this {
     this.ops.push({ type: 'del', sublevel, key });
+    this.overlay?.set(overlayKey(sublevel, key), DELETED);
     return this;
   }
 }
@@ -111,13 +120,44 @@ export class Db {
 
   /**
    * Commits a batch atomically. `sync` fsyncs LevelDB's write-ahead log before resolving:
-   * what it resolved survives a crash of the process or the machine. LevelDB groups
-   * concurrent synced writers into one log write and one fsync, which is what lets many
-   * SMTP sessions be durable at once without an fsync each.
+   * what it resolved survives a crash of the process or the machine.
    */
   async commit(batch: Batch, sync = true): Promise<void> {
     if (batch.ops.length === 0) return;
-    await this.level.batch(batch.ops as any, { sync });
+    if (sync) return this.commitGrouped(batch);
+    await this.level.batch(batch.ops as any, { sync: false });
+  }
+
+  private pendingSync: Array<{ batch: Batch; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private syncInFlight = false;
+
+  /**
+   * Group commit: while one synced write is on disk, the batches that arrive wait and then
+   * go together in the next write, with one fsync for all of them. Each caller still
+   * resolves only when its own ops are durable, and a failed write fails every batch in
+   * it (none of them is durable). Without this, every SMTP session holds a libuv thread
+   * in fsync and everything else (ticketing, the API) queues behind them.
+   */
+  private commitGrouped(batch: Batch): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingSync.push({ batch, resolve, reject });
+      if (!this.syncInFlight) void this.flushSynced();
+    });
+  }
+
+  private async flushSynced(): Promise<void> {
+    this.syncInFlight = true;
+    while (this.pendingSync.length) {
+      const group = this.pendingSync.splice(0);
+      const ops = group.length === 1 ? group[0]!.batch.ops : group.flatMap((g) => g.batch.ops);
+      try {
+        await this.level.batch(ops as any, { sync: true });
+        for (const g of group) g.resolve();
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.syncInFlight = false;
   }
 
   /**
@@ -131,11 +171,40 @@ export class Db {
   }
 
   async get<T>(sublevel: JsonSub, key: string): Promise<T | undefined> {
+    const pending = this.fromOverlay(sublevel, key);
+    if (pending) return pending.value as T | undefined;
     return (await sublevel.get(key)) as T | undefined;
   }
 
   async getBuffer(sublevel: BufferSub, key: string): Promise<Buffer | undefined> {
+    const pending = this.fromOverlay(sublevel, key);
+    if (pending) return pending.value as Buffer | undefined;
     return ((await sublevel.get(key)) as Buffer | undefined) ?? undefined;
+  }
+
+  private readonly overlays = new AsyncLocalStorage<Overlay>();
+
+  private fromOverlay(sublevel: JsonSub | BufferSub, key: string): { value: unknown } | null {
+    const overlay = this.overlays.getStore();
+    if (!overlay) return null;
+    const k = overlayKey(sublevel, key);
+    if (!overlay.has(k)) return null;
+    const v = overlay.get(k);
+    return { value: v === DELETED ? undefined : v };
+  }
+
+  /**
+   * Several read-modify-write steps with one commit: `fn` gets one batch, and every read
+   * made inside `fn` (by key, through get/getBuffer) sees what the batch already holds, as
+   * if it were committed. Only code running in `fn` sees it; other readers see the store.
+   * Ingest uses it to ticket a burst of mail with one write instead of one per message.
+   */
+  async group<T>(fn: (batch: Batch) => Promise<T>, sync = false): Promise<T> {
+    const overlay: Overlay = new Map();
+    const batch = new Batch(overlay);
+    const result = await this.overlays.run(overlay, () => fn(batch));
+    await this.commit(batch, sync);
+    return result;
   }
 
   async values<T>(sublevel: JsonSub, opts: { gte?: string; lt?: string; limit?: number; reverse?: boolean } = {}): Promise<T[]> {

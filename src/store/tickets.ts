@@ -46,10 +46,22 @@ export async function messageByMessageId(db: Db, messageId: string): Promise<Mes
   return id ? getMessage(db, id) : undefined;
 }
 
+/** Whether a Message-ID is stored, with one read. */
+export async function messageIdKnown(db: Db, messageId: string): Promise<boolean> {
+  return (await db.get<string>(db.sub.mid, normaliseMessageId(messageId))) !== undefined;
+}
+
+// The last number handed out, per store: every writer takes numbers here, inside a serial
+// section, so memory and disk agree; a batch that fails to commit leaves a gap, never a
+// number used twice.
+const lastNumber = new WeakMap<Db, number>();
+
 /** Reserves the next ticket number inside a serial section. */
 export async function nextTicketNumber(db: Db, batch: Batch, first: number): Promise<number> {
-  const last = (await db.get<number>(db.sub.meta, 'seq:ticket')) ?? first - 1;
+  let last = lastNumber.get(db);
+  if (last === undefined) last = (await db.get<number>(db.sub.meta, 'seq:ticket')) ?? first - 1;
   const next = Math.max(last + 1, first);
+  lastNumber.set(db, next);
   batch.put(db.sub.meta, 'seq:ticket', next);
   return next;
 }
