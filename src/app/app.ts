@@ -13,12 +13,17 @@ import { buildHttp } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
+import { reindexTickets } from '../store/tickets.js';
+import { startJobs, type Jobs } from '../jobs/scheduler.js';
+import type { ThrottleLimits } from '../http/throttle.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
   resolver?: DnsResolver;
   log?: Logger;
   now?: () => number;
+  /** Login throttling; the defaults suit production. */
+  loginLimits?: ThrottleLimits;
 }
 
 export interface App {
@@ -29,6 +34,7 @@ export interface App {
   smtp: SMTPServer;
   http: FastifyInstance;
   firstStart: FirstStart;
+  jobs: Jobs;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -45,6 +51,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const db = new Db(config.dataDir);
   await db.open();
   const first = await firstStart(db, config);
+  const reindexed = await reindexTickets(db);
+  if (reindexed) log.info({ tickets: reindexed }, 'store: rebuilt the ticket list indexes');
   const secret = loadSecret(config.dataDir, config.secretKey);
   let routing: Routing = await loadRouting(db);
   const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });
@@ -67,10 +75,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   smtpUp = true;
   const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
 
-  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
+  const now = opts.now ?? Date.now;
+  const http = buildHttp({ db, log, now, loginLimits: opts.loginLimits, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
+  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
 
   let stopping: Promise<void> | null = null;
@@ -82,6 +92,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     smtp,
     http,
     firstStart: first,
+    jobs,
     smtpPort,
     httpPort,
     async reloadRouting() {
@@ -93,6 +104,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         smtpUp = false;
         await new Promise<void>((resolve) => smtp.close(() => resolve()));
         await http.close();
+        await jobs.stop();
         await ingestor.idle();
         await db.close();
       })();

@@ -3,11 +3,19 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { ApiError } from './errors.js';
-import { currentUser } from './sessions.js';
+import { authenticate, checkCsrf, type Authenticated } from './sessions.js';
+import { LoginThrottle, type ThrottleLimits } from './throttle.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
+import { ticketUpdateRoutes } from './routes/ticket-updates.js';
+import { commentRoutes } from './routes/comments.js';
+import { taskRoutes } from './routes/tasks.js';
+import { userRoutes } from './routes/users.js';
+import { departmentRoutes } from './routes/departments.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { auditRoutes } from './routes/audit.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -15,14 +23,18 @@ export interface HttpDeps {
   log: Logger;
   /** True when SMTP, store and HTTP are all serving. */
   healthy: () => boolean;
+  /** The clock; tests move it to run auto-close and due dates without sleeping. */
+  now?: () => number;
+  loginLimits?: ThrottleLimits;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     user?: User;
+    auth?: Authenticated;
   }
   interface FastifyInstance {
-    deps: HttpDeps;
+    deps: HttpDeps & { now: () => number; loginThrottle: LoginThrottle };
   }
 }
 
@@ -32,7 +44,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     bodyLimit: 30 * 1024 * 1024,
     trustProxy: 'loopback',
   });
-  app.decorate('deps', deps);
+  const now = deps.now ?? Date.now;
+  app.decorate('deps', { ...deps, now, loginThrottle: new LoginThrottle(deps.loginLimits, now) });
   app.register(cookie);
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -64,12 +77,21 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.register(healthRoutes);
   app.register(authRoutes, { prefix: '/api/v1' });
   app.register(async (api) => {
-    // Everything below needs a logged-in user.
+    // Everything below needs a logged-in user; roles are checked per route (src/http/guard.ts).
     api.addHook('onRequest', async (req) => {
-      req.user = await currentUser(deps.db, req);
+      req.auth = await authenticate(deps.db, req, now());
+      req.user = req.auth.user;
+      checkCsrf(req, req.auth);
     });
     api.register(ticketRoutes);
+    api.register(ticketUpdateRoutes);
+    api.register(commentRoutes);
     api.register(messageRoutes);
+    api.register(taskRoutes);
+    api.register(userRoutes);
+    api.register(departmentRoutes);
+    api.register(tokenRoutes);
+    api.register(auditRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -86,3 +86,8 @@ export async function recentEvents(db: Db, key: string, sinceMs: number): Promis
 export function putEvents(db: Db, batch: Batch, key: string, times: number[]): void {
   batch.put(db.sub.rate, key, times);
 }
+
+export function delUser(db: Db, batch: Batch, u: User): void {
+  batch.del(db.sub.user, u.id);
+  batch.del(db.sub.login, u.email.toLowerCase());
+}

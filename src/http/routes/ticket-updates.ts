@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { Batch } from '../../store/db.js';
+import { newId } from '../../store/ids.js';
+import { getDepartment, getUser } from '../../store/directory.js';
+import { getTicket, putTicket } from '../../store/tickets.js';
+import { putNotification, putTask, putTimeline, tasksOf, timelineOf } from '../../store/activity.js';
+import { applyUpdate, type TicketUpdate } from '../../desk/lifecycle.js';
+import { canBeAssigned, mayAssign } from '../../desk/access.js';
+import { PRIORITIES, SEVERITIES } from '../../desk/types.js';
+import { actorOf, ticketFor } from '../guard.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
+import { ticketDetail } from './tickets.js';
+
+export const numberParam = { type: 'object', properties: { number: { type: 'integer', minimum: 1 } }, required: ['number'] } as const;
+
+const updateBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    status: { type: 'string', enum: ['open', 'waiting', 'hold', 'closed'] },
+    priority: { type: 'string', enum: PRIORITIES },
+    severity: { type: 'string', enum: SEVERITIES },
+    dueAt: { type: ['integer', 'null'], minimum: 0 },
+    tags: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[^:~\\s][^:~]*$' } },
+    assigneeId: { type: ['string', 'null'], maxLength: 40 },
+    departmentId: { type: 'string', maxLength: 40 },
+    customFields: {
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,39}$' },
+      additionalProperties: { anyOf: [{ type: 'string', maxLength: 1000 }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+    },
+    links: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'id', 'url'],
+        properties: { type: { type: 'string', minLength: 1, maxLength: 40 }, id: { type: 'string', minLength: 1, maxLength: 200 }, url: { type: 'string', pattern: '^https?://', maxLength: 2000 } },
+      },
+    },
+  },
+} as const;
+
+export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
+  const { db } = app.deps;
+  const now = () => app.deps.now();
+
+  app.patch('/tickets/:number', { schema: { params: numberParam, body: updateBody } }, async (req) => {
+    const { number } = req.params as { number: number };
+    const update = req.body as TicketUpdate;
+    const moving = update.assigneeId !== undefined || update.departmentId !== undefined;
+    const { ticket: seen, user, settings } = await ticketFor(app, req, number, 'update');
+
+    const assignee = update.assigneeId ? await getUser(db, update.assigneeId) : null;
+    if (update.assigneeId && (!assignee || !canBeAssigned(assignee))) {
+      throw new ApiError(400, 'bad_assignee', 'Assign to an active agent or admin; basic users cannot own tickets.');
+    }
+    if (update.departmentId && !(await getDepartment(db, update.departmentId))) throw notFound('That department');
+    if (moving) {
+      const d = mayAssign(user, seen, { assignee, departmentId: update.departmentId }, settings);
+      if (!d.allowed) throw forbidden(d.reason);
+    }
+
+    return db.serial(async () => {
+      // Read again inside the serial section: mail may have changed the ticket meanwhile.
+      const current = (await getTicket(db, number))!;
+      const at = now();
+      const { ticket, changes } = applyUpdate(current, update, at);
+      if (changes.length === 0) return ticketDetail(app, ticket);
+      const by = actorOf(req);
+      const batch = new Batch();
+      putTicket(db, batch, ticket, current);
+      for (const c of changes) putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: c.what, from: c.from, to: c.to });
+      const assigned = changes.find((c) => c.what === 'assigneeId');
+      if (assigned || (ticket.status === 'closed' && current.status !== 'closed')) {
+        // The previous assignee's task for this ticket is done: it moved on or closed.
+        const holders = [current.assigneeId].filter((id): id is string => !!id);
+        for (const holder of holders) {
+          for (const t of await tasksOf(db, holder)) {
+            if (t.ticketNumber === number && t.doneAt === null) putTask(db, batch, { ...t, doneAt: at });
+          }
+        }
+      }
+      if (assigned && ticket.assigneeId && ticket.status !== 'closed') {
+        putTask(db, batch, { id: newId(at), userId: ticket.assigneeId, ticketNumber: number, title: `#${number} ${ticket.subject}`, createdAt: at, doneAt: null });
+        if (ticket.assigneeId !== user.id) {
+          putNotification(db, batch, { id: newId(at), userId: ticket.assigneeId, kind: 'assigned', ticketNumber: number, by, text: `${by.name} assigned #${number} to you: ${ticket.subject}`, createdAt: at, readAt: null });
+        }
+      }
+      await db.commit(batch);
+      return ticketDetail(app, ticket);
+    });
+  });
+
+  app.get('/tickets/:number/timeline', { schema: { params: numberParam } }, async (req) => {
+    const { number } = req.params as { number: number };
+    await ticketFor(app, req, number, 'view');
+    return { items: await timelineOf(db, number) };
+  });
+}
