@@ -58,6 +58,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dns?: R
     resolver: opts.resolver ?? fixedResolver(opts.dns ?? DEFAULT_DNS),
     log: opts.log ?? createLogger(process.env.MXDESK_TEST_LOG ?? 'silent'),
     now: opts.now,
+    loginLimits: opts.loginLimits,
   });
   const api = await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
   return {
