@@ -29,7 +29,8 @@ const updateBody = {
       type: 'object',
       maxProperties: 50,
       propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,39}$' },
-      additionalProperties: { anyOf: [{ type: 'string', maxLength: 1000 }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+      // Checked in the handler: with the API's type coercion an anyOf would turn 40 into "40".
+      additionalProperties: {},
     },
     links: {
       type: 'array',
@@ -51,6 +52,10 @@ export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
   app.patch('/tickets/:number', { schema: { params: numberParam, body: updateBody } }, async (req) => {
     const { number } = req.params as { number: number };
     const update = req.body as TicketUpdate;
+    for (const [name, value] of Object.entries(update.customFields ?? {})) {
+      const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 1000);
+      if (!ok) throw new ApiError(400, 'invalid_request', `Custom field ${name} must be text (up to 1000 characters), a number, true/false or null.`);
+    }
     const moving = update.assigneeId !== undefined || update.departmentId !== undefined;
     const { ticket: seen, user, settings } = await ticketFor(app, req, number, 'update');
 
