@@ -23,6 +23,7 @@ function indexKeys(stored: Ticket): string[] {
     `c:${pad(t.createdAt)}:${no}`,
     `a:${t.assigneeId ?? NOBODY}:${upd}:${no}`,
     `d:${t.departmentId}:${upd}:${no}`,
+    `ds:${t.departmentId}:${t.status}:${upd}:${no}`,
     `l:${t.alias.toLowerCase()}:${upd}:${no}`,
     `p:${PRIORITIES.indexOf(t.priority)}:${upd}:${no}`,
     `due:${pad(t.dueAt ?? NO_DUE)}:${no}`,
@@ -49,7 +50,7 @@ export async function getTicket(db: Db, number: number): Promise<FullTicket | un
   return t && withTicketDefaults(t);
 }
 
-const INDEX_VERSION = 2;
+const INDEX_VERSION = 3;
 
 /** Rebuilds the list indexes when their layout changed since the data was written. */
 export async function reindexTickets(db: Db): Promise<number> {
@@ -125,7 +126,8 @@ export const ticketIndex = {
   created: (): IndexRange => ({ gte: 'c:', lt: 'c:~' }),
   status: (s: TicketStatus): IndexRange => ({ gte: `s:${s}:`, lt: `s:${s}:~` }),
   assignee: (userId: string | null): IndexRange => ({ gte: `a:${userId ?? NOBODY}:`, lt: `a:${userId ?? NOBODY}:~` }),
-  department: (id: string): IndexRange => ({ gte: `d:${id}:`, lt: `d:${id}:~` }),
+  department: (id: string, status?: TicketStatus): IndexRange =>
+    status ? { gte: `ds:${id}:${status}:`, lt: `ds:${id}:${status}:~` } : { gte: `d:${id}:`, lt: `d:${id}:~` },
   alias: (address: string): IndexRange => ({ gte: `l:${address.toLowerCase()}:`, lt: `l:${address.toLowerCase()}:~` }),
   tag: (tag: string): IndexRange => ({ gte: `g:${tag}:`, lt: `g:${tag}:~` }),
   /** Urgent first; `atLeast` limits to that priority and above. */
