@@ -16,6 +16,7 @@ import { userRoutes } from './routes/users.js';
 import { departmentRoutes } from './routes/departments.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { auditRoutes } from './routes/audit.js';
+import { bulkRoutes } from './routes/bulk.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -92,6 +93,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(departmentRoutes);
     api.register(tokenRoutes);
     api.register(auditRoutes);
+    api.register(bulkRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -22,6 +22,8 @@ import type { AbstractSublevel } from 'abstract-level';
 // task       <user id>:<task id>                   Task
 // token      <sha256 of secret>                    ApiToken
 // audit      <entry id>                            AuditEntry (ids sort by time)
+// seen       <user id>:<ticket no>                 updatedAt of the ticket when the user last read it
+// star       <user id>:<ticket no>                 '' — the user's Starred folder
 // contact    <id>                                  Contact
 // email      <address>                             contact id
 // dept       <id>                                  Department
@@ -62,6 +64,8 @@ export interface Sublevels {
   task: JsonSub;
   token: JsonSub;
   audit: JsonSub;
+  seen: JsonSub;
+  star: JsonSub;
 }
 
 export type Op =
@@ -118,6 +122,8 @@ export class Db {
       task: json('task'),
       token: json('token'),
       audit: json('audit'),
+      seen: json('seen'),
+      star: json('star'),
     };
   }
 

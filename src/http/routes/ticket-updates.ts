@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { getDepartment, getUser } from '../../store/directory.js';
@@ -6,14 +6,14 @@ import { getTicket, putTicket } from '../../store/tickets.js';
 import { putNotification, putTask, putTimeline, tasksOf, timelineOf } from '../../store/activity.js';
 import { applyUpdate, type TicketUpdate } from '../../desk/lifecycle.js';
 import { canBeAssigned, mayAssign } from '../../desk/access.js';
-import { PRIORITIES, SEVERITIES } from '../../desk/types.js';
+import { PRIORITIES, SEVERITIES, type FullTicket } from '../../desk/types.js';
 import { actorOf, ticketFor } from '../guard.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { ticketDetail } from './tickets.js';
 
 export const numberParam = { type: 'object', properties: { number: { type: 'integer', minimum: 1 } }, required: ['number'] } as const;
 
-const updateBody = {
+export const updateBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
@@ -45,59 +45,64 @@ const updateBody = {
   },
 } as const;
 
+/**
+ * Checks and applies one update as the request's user: role and department rules, the
+ * assignee and department exist, then the change, its timeline lines, the assignee's task
+ * and notification, in one batch. Used by PATCH and by bulk actions.
+ */
+export async function updateTicket(app: FastifyInstance, req: FastifyRequest, number: number, update: TicketUpdate): Promise<FullTicket> {
+  const { db } = app.deps;
+  for (const [name, value] of Object.entries(update.customFields ?? {})) {
+    const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 1000);
+    if (!ok) throw new ApiError(400, 'invalid_request', `Custom field ${name} must be text (up to 1000 characters), a number, true/false or null.`);
+  }
+  const moving = update.assigneeId !== undefined || update.departmentId !== undefined;
+  const { ticket: seen, user, settings } = await ticketFor(app, req, number, 'update');
+
+  const assignee = update.assigneeId ? await getUser(db, update.assigneeId) : null;
+  if (update.assigneeId && (!assignee || !canBeAssigned(assignee))) {
+    throw new ApiError(400, 'bad_assignee', 'Assign to an active agent or admin; basic users cannot own tickets.');
+  }
+  if (update.departmentId && !(await getDepartment(db, update.departmentId))) throw notFound('That department');
+  if (moving) {
+    const d = mayAssign(user, seen, { assignee, departmentId: update.departmentId }, settings);
+    if (!d.allowed) throw forbidden(d.reason);
+  }
+
+  return db.serial(async () => {
+    // Read again inside the serial section: mail may have changed the ticket meanwhile.
+    const current = (await getTicket(db, number))!;
+    const at = app.deps.now();
+    const { ticket, changes } = applyUpdate(current, update, at);
+    if (changes.length === 0) return ticket;
+    const by = actorOf(req);
+    const batch = new Batch();
+    putTicket(db, batch, ticket, current);
+    for (const c of changes) putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: c.what, from: c.from, to: c.to });
+    const assigned = changes.some((c) => c.what === 'assigneeId');
+    if (current.assigneeId && (assigned || (ticket.status === 'closed' && current.status !== 'closed'))) {
+      // The previous assignee's task for this ticket is done: it moved on or closed.
+      for (const t of await tasksOf(db, current.assigneeId)) {
+        if (t.ticketNumber === number && t.doneAt === null) putTask(db, batch, { ...t, doneAt: at });
+      }
+    }
+    if (assigned && ticket.assigneeId && ticket.status !== 'closed') {
+      putTask(db, batch, { id: newId(at), userId: ticket.assigneeId, ticketNumber: number, title: `#${number} ${ticket.subject}`, createdAt: at, doneAt: null });
+      if (ticket.assigneeId !== user.id) {
+        putNotification(db, batch, { id: newId(at), userId: ticket.assigneeId, kind: 'assigned', ticketNumber: number, by, text: `${by.name} assigned #${number} to you: ${ticket.subject}`, createdAt: at, readAt: null });
+      }
+    }
+    await db.commit(batch);
+    return ticket;
+  });
+}
+
 export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
-  const now = () => app.deps.now();
 
   app.patch('/tickets/:number', { schema: { params: numberParam, body: updateBody } }, async (req) => {
     const { number } = req.params as { number: number };
-    const update = req.body as TicketUpdate;
-    for (const [name, value] of Object.entries(update.customFields ?? {})) {
-      const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 1000);
-      if (!ok) throw new ApiError(400, 'invalid_request', `Custom field ${name} must be text (up to 1000 characters), a number, true/false or null.`);
-    }
-    const moving = update.assigneeId !== undefined || update.departmentId !== undefined;
-    const { ticket: seen, user, settings } = await ticketFor(app, req, number, 'update');
-
-    const assignee = update.assigneeId ? await getUser(db, update.assigneeId) : null;
-    if (update.assigneeId && (!assignee || !canBeAssigned(assignee))) {
-      throw new ApiError(400, 'bad_assignee', 'Assign to an active agent or admin; basic users cannot own tickets.');
-    }
-    if (update.departmentId && !(await getDepartment(db, update.departmentId))) throw notFound('That department');
-    if (moving) {
-      const d = mayAssign(user, seen, { assignee, departmentId: update.departmentId }, settings);
-      if (!d.allowed) throw forbidden(d.reason);
-    }
-
-    return db.serial(async () => {
-      // Read again inside the serial section: mail may have changed the ticket meanwhile.
-      const current = (await getTicket(db, number))!;
-      const at = now();
-      const { ticket, changes } = applyUpdate(current, update, at);
-      if (changes.length === 0) return ticketDetail(app, ticket);
-      const by = actorOf(req);
-      const batch = new Batch();
-      putTicket(db, batch, ticket, current);
-      for (const c of changes) putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: c.what, from: c.from, to: c.to });
-      const assigned = changes.find((c) => c.what === 'assigneeId');
-      if (assigned || (ticket.status === 'closed' && current.status !== 'closed')) {
-        // The previous assignee's task for this ticket is done: it moved on or closed.
-        const holders = [current.assigneeId].filter((id): id is string => !!id);
-        for (const holder of holders) {
-          for (const t of await tasksOf(db, holder)) {
-            if (t.ticketNumber === number && t.doneAt === null) putTask(db, batch, { ...t, doneAt: at });
-          }
-        }
-      }
-      if (assigned && ticket.assigneeId && ticket.status !== 'closed') {
-        putTask(db, batch, { id: newId(at), userId: ticket.assigneeId, ticketNumber: number, title: `#${number} ${ticket.subject}`, createdAt: at, doneAt: null });
-        if (ticket.assigneeId !== user.id) {
-          putNotification(db, batch, { id: newId(at), userId: ticket.assigneeId, kind: 'assigned', ticketNumber: number, by, text: `${by.name} assigned #${number} to you: ${ticket.subject}`, createdAt: at, readAt: null });
-        }
-      }
-      await db.commit(batch);
-      return ticketDetail(app, ticket);
-    });
+    return ticketDetail(app, await updateTicket(app, req, number, req.body as TicketUpdate));
   });
 
   app.get('/tickets/:number/timeline', { schema: { params: numberParam } }, async (req) => {

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { listTickets, messagesOf, ticketIndex, type IndexRange } from '../../store/tickets.js';
+import { getTicket, listTickets, messagesOf, ticketIndex, type IndexRange, type TicketPage } from '../../store/tickets.js';
+import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
+import { Batch } from '../../store/db.js';
 import { listDepartments, listUsers } from '../../store/directory.js';
 import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
 import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
 
 const STATUSES = ['open', 'waiting', 'hold', 'closed'];
-const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority'] as const;
+const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred'] as const;
 const SORTS = ['updated', 'created', 'priority', 'due'] as const;
 
 interface ListQuery {
@@ -53,17 +55,22 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     if (visible) filters.push(visible);
     // An agent who sees one department only reads that department's index.
     const onlyDepartment = visible && userOf(req).departments.length === 1 ? userOf(req).departments[0] : undefined;
-    const page = await listTickets(db, { range: indexFor(query, userOf(req), app.deps.now(), onlyDepartment), limit: query.limit, cursor: query.cursor, match: (t) => filters.every((f) => f(t)) });
-    const [depts, users] = await Promise.all([departmentsById(app), usersById(app)]);
-    return { items: page.items.map((t) => ticketSummary(t, depts, users)), nextCursor: page.nextCursor };
+    const match = (t: FullTicket) => filters.every((f) => f(t));
+    const page = query.view === 'starred'
+      ? await starredPage(app, userOf(req).id, query.limit, match)
+      : await listTickets(db, { range: indexFor(query, userOf(req), app.deps.now(), onlyDepartment), limit: query.limit, cursor: query.cursor, match });
+    const [depts, users, marks] = await Promise.all([departmentsById(app), usersById(app), marksOf(db, userOf(req).id, page.items.map((t) => t.number))]);
+    return { items: page.items.map((t) => ({ ...ticketSummary(t, depts, users), ...markView(t, marks) })), nextCursor: page.nextCursor };
   });
 
   app.get('/tickets/:number', {
     schema: { params: { type: 'object', properties: { number: { type: 'integer', minimum: 1 } }, required: ['number'] } },
   }, async (req) => {
     const { number } = req.params as { number: number };
-    const { ticket } = await ticketFor(app, req, number, 'view');
-    return ticketDetail(app, ticket);
+    const { ticket, user } = await ticketFor(app, req, number, 'view');
+    // Opening a ticket reads it.
+    await db.commit(markReadBatch(app, user.id, ticket), false);
+    return { ...(await ticketDetail(app, ticket)), unread: false, starred: (await marksOf(db, user.id, [number])).starred.has(number) };
   });
 }
 
@@ -107,6 +114,24 @@ function rowFilters(q: ListQuery, me: User, now: number): Array<(t: FullTicket) 
   const needle = q.q?.trim().toLowerCase();
   if (needle) f.push((t) => t.subject.toLowerCase().includes(needle) || t.requester.email.includes(needle) || t.requester.name.toLowerCase().includes(needle) || `#${t.number}` === needle || String(t.number) === needle);
   return f;
+}
+
+function markReadBatch(app: FastifyInstance, userId: string, t: FullTicket): Batch {
+  const batch = new Batch();
+  markRead(app.deps.db, batch, userId, t.number, t.updatedAt);
+  return batch;
+}
+
+export function markView(t: FullTicket, marks: Marks) {
+  const seen = marks.seen.get(t.number);
+  return { unread: seen === undefined || seen < t.updatedAt, starred: marks.starred.has(t.number) };
+}
+
+/** The Starred folder: a user stars tens of tickets, not thousands, so one read, sorted by update. */
+async function starredPage(app: FastifyInstance, userId: string, limit: number, match: (t: FullTicket) => boolean): Promise<TicketPage> {
+  const tickets = await Promise.all((await starredOf(app.deps.db, userId)).map((n) => getTicket(app.deps.db, n)));
+  const items = tickets.filter((t): t is FullTicket => !!t && match(t)).sort((a, b) => b.updatedAt - a.updatedAt);
+  return { items: items.slice(0, limit), nextCursor: null };
 }
 
 const departmentsById = async (app: FastifyInstance) => new Map((await listDepartments(app.deps.db)).map((d) => [d.id, d] as const));
