@@ -40,6 +40,10 @@ export interface Ticket {
   assigneeId?: string | null;
   customFields?: Record<string, CustomFieldValue>;
   links?: ExternalLink[];
+  /** In the Trash since then; purged 30 days later. */
+  deletedAt?: number | null;
+  /** Merged into that ticket: this number reads as that ticket from now on. */
+  mergedInto?: number;
 }
 
 /** A ticket with every help-desk field present, as the store returns it. */
@@ -68,6 +72,7 @@ export const TICKET_DEFAULTS = {
   assigneeId: null as string | null,
   customFields: {} as Record<string, CustomFieldValue>,
   links: [] as ExternalLink[],
+  deletedAt: null as number | null,
 };
 
 /** A ticket as stored, older records included, with every field present. */

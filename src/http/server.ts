@@ -17,6 +17,8 @@ import { departmentRoutes } from './routes/departments.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { auditRoutes } from './routes/audit.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { trashRoutes } from './routes/trash.js';
+import { mergeRoutes } from './routes/merge.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -94,6 +96,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(tokenRoutes);
     api.register(auditRoutes);
     api.register(bulkRoutes);
+    api.register(trashRoutes);
+    api.register(mergeRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -16,6 +16,9 @@ const NOBODY = '-';
 function indexKeys(stored: Ticket): string[] {
   const t = withTicketDefaults(stored);
   const no = pad(t.number, 10);
+  // A merged ticket is listed nowhere (its number reads as the target); a trashed one only in the Trash.
+  if (t.mergedInto !== undefined) return [];
+  if (t.deletedAt !== null) return [`x:${pad(t.deletedAt)}:${no}`];
   const upd = pad(t.updatedAt);
   return [
     `u:${upd}:${no}`,
@@ -45,9 +48,28 @@ export function putTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticke
   for (const k of indexKeys(ticket)) batch.put(db.sub.tidx, k, '');
 }
 
+/**
+ * A ticket by number. A merged ticket's number reads as the ticket it was merged into, so
+ * links, subject tokens and replies to the old number all land in the surviving ticket.
+ */
 export async function getTicket(db: Db, number: number): Promise<FullTicket | undefined> {
+  for (let hops = 0; hops < 10; hops++) {
+    const t = await getTicketRecord(db, number);
+    if (!t || t.mergedInto === undefined) return t;
+    number = t.mergedInto;
+  }
+  return undefined;
+}
+
+/** The ticket stored under this number, merged or not. */
+export async function getTicketRecord(db: Db, number: number): Promise<FullTicket | undefined> {
   const t = await db.get<Ticket>(db.sub.ticket, pad(number, 10));
   return t && withTicketDefaults(t);
+}
+
+/** Removes a ticket's list rows: before a purge, which deletes the record itself. */
+export function delTicketIndex(db: Db, batch: Batch, ticket: Ticket): void {
+  for (const k of indexKeys(ticket)) batch.del(db.sub.tidx, k);
 }
 
 const INDEX_VERSION = 3;
@@ -132,6 +154,8 @@ export const ticketIndex = {
   tag: (tag: string): IndexRange => ({ gte: `g:${tag}:`, lt: `g:${tag}:~` }),
   /** Urgent first; `atLeast` limits to that priority and above. */
   priority: (atLeast = 0): IndexRange => ({ gte: `p:${atLeast}:`, lt: 'p:~' }),
+  /** The Trash, most recently deleted first; `before` limits to tickets deleted before it. */
+  trash: (before?: number): IndexRange => ({ gte: 'x:', lt: before === undefined ? 'x:~' : `x:${pad(before)}` }),
   /** Soonest due first, tickets without a due date last; `before` limits to due dates before it. */
   due: (before?: number): IndexRange => ({ gte: 'due:', lt: before === undefined ? 'due:~' : `due:${pad(before)}`, ascending: true }),
 };

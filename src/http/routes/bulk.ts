@@ -5,11 +5,12 @@ import type { TicketUpdate } from '../../desk/lifecycle.js';
 import { ApiError } from '../errors.js';
 import { ticketFor } from '../guard.js';
 import { updateBody, updateTicket } from './ticket-updates.js';
+import { setTrashed } from './trash.js';
 
 // Bulk actions on a selection of tickets. Each ticket is checked and changed on its own, with
 // the same rules as one by one; the answer says, per ticket, whether it worked and why not.
 
-const ACTIONS = ['read', 'unread', 'star', 'unstar', 'close', 'reopen', 'assign', 'tag', 'untag', 'update'] as const;
+const ACTIONS = ['read', 'unread', 'star', 'unstar', 'close', 'reopen', 'assign', 'tag', 'untag', 'update', 'trash', 'restore'] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface BulkBody {
@@ -85,6 +86,10 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
           await updateTicket(app, req, number, { tags });
           return;
         }
+        case 'trash':
+        case 'restore':
+          await setTrashed(app, req, number, b.action === 'trash');
+          return;
         case 'update':
           await updateTicket(app, req, number, b.update!);
       }

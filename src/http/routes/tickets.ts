@@ -8,7 +8,7 @@ import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
 
 const STATUSES = ['open', 'waiting', 'hold', 'closed'];
-const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred'] as const;
+const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred', 'trash'] as const;
 const SORTS = ['updated', 'created', 'priority', 'due'] as const;
 
 interface ListQuery {
@@ -83,6 +83,8 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
  * The other filters are checked row by row on what that range yields.
  */
 function indexFor(q: ListQuery, me: User, now: number, onlyDepartment?: string): IndexRange {
+  // Trashed tickets have no other index rows: the Trash is its own range whatever the sort.
+  if (q.view === 'trash') return ticketIndex.trash();
   if (q.sort === 'created') return ticketIndex.created();
   if (q.sort === 'priority') return ticketIndex.priority(q.view === 'high-priority' ? 2 : 0);
   if (q.sort === 'due') return ticketIndex.due(q.view === 'overdue' ? now : undefined);
@@ -101,6 +103,7 @@ function indexFor(q: ListQuery, me: User, now: number, onlyDepartment?: string):
 
 function rowFilters(q: ListQuery, me: User, now: number): Array<(t: FullTicket) => boolean> {
   const f: Array<(t: FullTicket) => boolean> = [];
+  f.push(q.view === 'trash' ? (t) => t.deletedAt !== null : (t) => t.deletedAt === null);
   if (q.status) f.push((t) => t.status === q.status);
   if (q.view === 'mine') f.push((t) => t.assigneeId === me.id);
   if (q.view === 'unassigned') f.push((t) => t.assigneeId === null);
@@ -168,6 +171,7 @@ export function ticketSummary(t: FullTicket, depts: Map<string, Department>, use
     severity: t.severity,
     dueAt: t.dueAt,
     tags: t.tags,
+    deletedAt: t.deletedAt,
     assignee: t.assigneeId ? { id: t.assigneeId, name: a?.name ?? '' } : null,
   };
 }
