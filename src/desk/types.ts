@@ -168,8 +168,11 @@ export interface SupportAddress {
 export interface Contact {
   id: string;
   name: string;
+  /** The primary address; `emails` holds it and the secondary ones, lower-case. */
   email: string;
   emails: string[];
+  phone?: string;
+  notes?: string;
   createdAt: number;
   updatedAt: number;
 }

@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { trashRoutes } from './routes/trash.js';
 import { mergeRoutes } from './routes/merge.js';
+import { contactRoutes } from './routes/contacts.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -98,6 +99,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(bulkRoutes);
     api.register(trashRoutes);
     api.register(mergeRoutes);
+    api.register(contactRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -30,6 +30,7 @@ function indexKeys(stored: Ticket): string[] {
     `l:${t.alias.toLowerCase()}:${upd}:${no}`,
     `p:${PRIORITIES.indexOf(t.priority)}:${upd}:${no}`,
     `due:${pad(t.dueAt ?? NO_DUE)}:${no}`,
+    `k:${t.contactId}:${upd}:${no}`,
     ...t.tags.map((tag) => `g:${tag}:${upd}:${no}`),
   ];
 }
@@ -72,7 +73,7 @@ export function delTicketIndex(db: Db, batch: Batch, ticket: Ticket): void {
   for (const k of indexKeys(ticket)) batch.del(db.sub.tidx, k);
 }
 
-const INDEX_VERSION = 3;
+const INDEX_VERSION = 4;
 
 /** Rebuilds the list indexes when their layout changed since the data was written. */
 export async function reindexTickets(db: Db): Promise<number> {
@@ -151,6 +152,7 @@ export const ticketIndex = {
   department: (id: string, status?: TicketStatus): IndexRange =>
     status ? { gte: `ds:${id}:${status}:`, lt: `ds:${id}:${status}:~` } : { gte: `d:${id}:`, lt: `d:${id}:~` },
   alias: (address: string): IndexRange => ({ gte: `l:${address.toLowerCase()}:`, lt: `l:${address.toLowerCase()}:~` }),
+  contact: (id: string): IndexRange => ({ gte: `k:${id}:`, lt: `k:${id}:~` }),
   tag: (tag: string): IndexRange => ({ gte: `g:${tag}:`, lt: `g:${tag}:~` }),
   /** Urgent first; `atLeast` limits to that priority and above. */
   priority: (atLeast = 0): IndexRange => ({ gte: `p:${atLeast}:`, lt: 'p:~' }),
