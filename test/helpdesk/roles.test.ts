@@ -67,6 +67,12 @@ describe('roles are enforced by the API, department by department', () => {
     expect(JSON.stringify(users)).not.toMatch(/scrypt|passwordHash/);
   });
 
+  it('agents: everyone may list who can be assigned, without anything secret', async () => {
+    const { items } = await json(basic.api('/api/v1/agents'));
+    expect(items.map((u: any) => u.id)).toEqual(expect.arrayContaining([agent.id, salesAgent.id, basic.id]));
+    expect(Object.keys(items[0]).sort()).toEqual(['departments', 'email', 'id', 'name', 'role']);
+  });
+
   it('departments: everyone lists them with members, only admins change them', async () => {
     const { items } = await json(basic.api('/api/v1/departments'));
     expect(items.find((d: any) => d.id === sales).members.map((m: any) => m.id)).toEqual([salesAgent.id]);

@@ -61,8 +61,9 @@ describe('CSRF, API tokens and the audit log', () => {
     expect((await json(bearer(`/api/v1/tickets/${ticket}`))).number).toBe(ticket);
     const patched = await bearer(`/api/v1/tickets/${ticket}`, { method: 'PATCH', body: JSON.stringify({ tags: ['crm'] }) });
     expect(patched.status).toBe(200);
-    // It has the agent's role, not more.
+    // It has the agent's role, not more, and cannot mint more tokens.
     expect((await bearer('/api/v1/users')).status).toBe(403);
+    expect((await bearer('/api/v1/tokens', { method: 'POST', body: JSON.stringify({ name: 'again' }) })).status).toBe(403);
 
     const listed = await json(agent.api('/api/v1/tokens'));
     expect(listed.items).toEqual([expect.objectContaining({ id, name: 'CRM sync' })]);

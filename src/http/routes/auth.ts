@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { userByEmail } from '../../store/directory.js';
-import { verifyPassword } from '../../auth/password.js';
+import { hashPassword, verifyPassword } from '../../auth/password.js';
 import { ApiError } from '../errors.js';
 import { authenticate, checkCsrf, closeSession, openSession } from '../sessions.js';
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
+  // An unknown email is checked against this hash, so it takes as long as a wrong password
+  // and the answer time does not tell which emails have accounts.
+  let dummyHash: Promise<string> | undefined;
 
   app.post('/auth/login', {
     schema: {
@@ -26,7 +29,9 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     }
     const user = await userByEmail(db, email);
     // One answer for unknown user and wrong password: the API does not tell which emails exist.
-    if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
+    const hash = user?.passwordHash || (await (dummyHash ??= hashPassword('not a password')));
+    const passwordOk = await verifyPassword(password, hash);
+    if (!user || !user.active || !user.passwordHash || !passwordOk) {
       throttle.failed(email, req.ip);
       throw new ApiError(401, 'bad_credentials', 'Wrong email or password.');
     }

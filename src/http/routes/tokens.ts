@@ -3,7 +3,7 @@ import { Batch } from '../../store/db.js';
 import { newId, newToken } from '../../store/ids.js';
 import { delApiToken, hashToken, listApiTokens, putApiToken } from '../../store/api-tokens.js';
 import type { ApiToken } from '../../desk/records.js';
-import { notFound } from '../errors.js';
+import { forbidden, notFound } from '../errors.js';
 import { userOf } from '../guard.js';
 import { audit } from './audit.js';
 
@@ -29,6 +29,8 @@ export async function tokenRoutes(app: FastifyInstance): Promise<void> {
     schema: { body: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } } },
   }, async (req, reply) => {
     const user = userOf(req);
+    // Only a person in the panel mints tokens: a leaked token must not be able to make more.
+    if (req.auth?.via !== 'session') throw forbidden('Create API tokens from a logged-in session, not with another token.');
     const { name } = req.body as { name: string };
     const secret = TOKEN_PREFIX + newToken();
     const at = app.deps.now();

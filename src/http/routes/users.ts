@@ -54,6 +54,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     if (others.length === 0) throw new ApiError(409, 'last_admin', 'This is the last active admin; make someone else admin first.');
   };
 
+  /** Who can be assigned or mentioned: every logged-in user may read names, roles and departments. */
+  app.get('/agents', async () => ({
+    items: (await listUsers(db)).filter((u) => u.active).map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, departments: u.departments })),
+  }));
+
   app.get('/users', async (req) => {
     requireDesk(req, 'manage-users');
     return { items: (await listUsers(db)).map(userView) };
