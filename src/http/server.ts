@@ -20,6 +20,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { trashRoutes } from './routes/trash.js';
 import { mergeRoutes } from './routes/merge.js';
 import { contactRoutes } from './routes/contacts.js';
+import { customFieldRoutes } from './routes/custom-fields.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -100,6 +101,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(trashRoutes);
     api.register(mergeRoutes);
     api.register(contactRoutes);
+    api.register(customFieldRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -27,6 +27,11 @@ describe('the ticket lifecycle, on a clock the test moves', () => {
   const timeline = async (n: number) => (await json(app.api(`/api/v1/tickets/${n}/timeline`))).items;
 
   it('updates every field and writes each change to the timeline: who, when, what', async () => {
+    for (const def of [
+      { key: 'orderId', label: 'Order', type: 'text' },
+      { key: 'seats', label: 'Seats', type: 'number' },
+      { key: 'paid', label: 'Paid', type: 'checkbox' },
+    ]) expect((await app.api('/api/v1/custom-fields', { method: 'POST', json: def })).status).toBe(201);
     const n = await ticketByMail(app, 'Invoice is wrong');
     clock += 60_000;
     const due = clock + 3 * DAY;
@@ -55,6 +60,21 @@ describe('the ticket lifecycle, on a clock the test moves', () => {
     const after = await timeline(n);
     expect(after).toHaveLength(8);
     expect(after[7]).toMatchObject({ what: 'customFields', to: { orderId: 'A-1001', seats: 40 } });
+  });
+
+  it('checks custom values against the fields admins define', async () => {
+    const n = await ticketByMail(app, 'Custom fields');
+    expect((await jane.api('/api/v1/custom-fields', { method: 'POST', json: { key: 'x', label: 'X', type: 'text' } })).status).toBe(403);
+    await app.api('/api/v1/custom-fields', { method: 'POST', json: { key: 'plan', label: 'Plan', type: 'select', options: ['basic', 'pro'] } });
+    await app.api('/api/v1/custom-fields', { method: 'POST', json: { key: 'renewal', label: 'Renewal', type: 'date' } });
+    const bad = async (customFields: unknown) => (await json(patch(n, { customFields }, jane))).error;
+    expect(await bad({ plan: 'gold' })).toEqual({ code: 'invalid_custom_field', message: 'Plan takes one of: basic, pro.' });
+    expect((await bad({ renewal: '2026-02-30' })).message).toBe('Renewal takes a date as YYYY-MM-DD.');
+    expect((await bad({ seats: 'many' })).message).toBe('Seats takes a number.');
+    expect((await bad({ color: 'red' })).message).toMatch(/no custom field "color"/);
+    expect((await patch(n, { customFields: { plan: 'pro', renewal: '2027-01-31', seats: 3 } }, jane)).status).toBe(200);
+    expect((await ticket(n)).customFields).toEqual({ plan: 'pro', renewal: '2027-01-31', seats: 3 });
+    expect((await json(basic.api('/api/v1/custom-fields'))).items.map((d: any) => d.key)).toEqual(['orderId', 'seats', 'paid', 'plan', 'renewal']);
   });
 
   it('stamps closedAt on close and clears it when the ticket opens again', async () => {

@@ -105,10 +105,12 @@ describe('CSRF, API tokens and the audit log', () => {
       app.api('/api/v1/users', { method: 'POST', json: { email: ADMIN.email, name: 'X', role: 'agent' } }),
       app.api('/api/v1/departments', { method: 'POST', json: { name: 'Support' } }),
       fetch(`${base}/api/v1/tickets`),
+      app.api(`/api/v1/tickets/${ticket}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"priority":' }),
+      app.api('/api/v1/nothing-here'),
     ];
     const statuses = [];
     for (const c of cases) statuses.push((await apiError(c)).status);
-    expect(statuses).toEqual([404, 400, 400, 400, 400, 400, 409, 409, 401]);
+    expect(statuses).toEqual([404, 400, 400, 400, 400, 400, 409, 409, 401, 400, 404]);
   });
 });
 

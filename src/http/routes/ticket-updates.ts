@@ -6,6 +6,8 @@ import { getTicket, putTicket } from '../../store/tickets.js';
 import { putNotification, putTask, putTimeline, tasksOf, timelineOf } from '../../store/activity.js';
 import { applyUpdate, type TicketUpdate } from '../../desk/lifecycle.js';
 import { canBeAssigned, mayAssign } from '../../desk/access.js';
+import { customValueProblem } from '../../desk/custom-fields.js';
+import { customFieldDefinitions } from '../../store/custom-fields.js';
 import { PRIORITIES, SEVERITIES, type FullTicket } from '../../desk/types.js';
 import { actorOf, ticketFor } from '../guard.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
@@ -29,7 +31,8 @@ export const updateBody = {
       type: 'object',
       maxProperties: 50,
       propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,39}$' },
-      // Checked in the handler: with the API's type coercion an anyOf would turn 40 into "40".
+      // Checked against the admin's definitions in updateTicket (with the API's type coercion
+      // a schema anyOf would also turn 40 into "40").
       additionalProperties: {},
     },
     links: {
@@ -52,9 +55,13 @@ export const updateBody = {
  */
 export async function updateTicket(app: FastifyInstance, req: FastifyRequest, number: number, update: TicketUpdate): Promise<FullTicket> {
   const { db } = app.deps;
-  for (const [name, value] of Object.entries(update.customFields ?? {})) {
-    const ok = value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 1000);
-    if (!ok) throw new ApiError(400, 'invalid_request', `Custom field ${name} must be text (up to 1000 characters), a number, true/false or null.`);
+  if (update.customFields) {
+    const defs = new Map((await customFieldDefinitions(db)).map((d) => [d.key, d] as const));
+    for (const [key, value] of Object.entries(update.customFields)) {
+      // A value of a field removed since may still be cleared.
+      const problem = value === null && !defs.has(key) ? null : customValueProblem(defs.get(key), key, value);
+      if (problem) throw new ApiError(400, 'invalid_custom_field', problem);
+    }
   }
   const moving = update.assigneeId !== undefined || update.departmentId !== undefined;
   const { ticket: seen, user, settings } = await ticketFor(app, req, number, 'update');
