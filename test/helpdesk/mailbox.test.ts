@@ -45,6 +45,13 @@ describe('read, starred and bulk actions', () => {
     await sendMail(app.smtpPort, { from: 'alice@customer.test', to: ['support@support.test'], message: reply });
     await app.ingestor.idle();
     expect((await row(jane, a)).unread).toBe(true);
+    // What Jane changes herself stays read for her, and becomes unread for Sam.
+    await jane.api(`/api/v1/tickets/${a}`);
+    await jane.api(`/api/v1/tickets/${a}/comments`, { method: 'POST', json: { text: 'On it.' } });
+    await sam.api(`/api/v1/tickets/${a}`);
+    await jane.api(`/api/v1/tickets/${a}`, { method: 'PATCH', json: { priority: 'high' } });
+    expect((await row(jane, a)).unread).toBe(false);
+    expect((await row(sam, a)).unread).toBe(true);
   });
 
   it('marks read/unread and stars in bulk, per agent, and lists the Starred folder', async () => {

@@ -5,6 +5,7 @@ import { listUsers, getSettings } from '../../store/directory.js';
 import { getTicket, putTicket } from '../../store/tickets.js';
 import { commentsOf, putComment, putNotification, putTimeline } from '../../store/activity.js';
 import { mentionedUsers } from '../../desk/lifecycle.js';
+import { markRead } from '../../store/marks.js';
 import { canSeeTicket } from '../../desk/access.js';
 import { actorOf, ticketFor } from '../guard.js';
 import { numberParam } from './ticket-updates.js';
@@ -39,6 +40,7 @@ export async function commentRoutes(app: FastifyInstance): Promise<void> {
         putNotification(db, batch, { id: newId(at), userId: u.id, kind: 'mention', ticketNumber: number, by, text: `${by.name} mentioned you on #${number}: ${text.slice(0, 140)}`, createdAt: at, readAt: null });
       }
       putTicket(db, batch, { ...ticket, updatedAt: at }, ticket);
+      markRead(db, batch, by.id, number, at);
       await db.commit(batch);
       return c;
     });

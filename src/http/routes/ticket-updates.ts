@@ -8,6 +8,7 @@ import { applyUpdate, type TicketUpdate } from '../../desk/lifecycle.js';
 import { canBeAssigned, mayAssign } from '../../desk/access.js';
 import { customValueProblem } from '../../desk/custom-fields.js';
 import { customFieldDefinitions } from '../../store/custom-fields.js';
+import { markRead } from '../../store/marks.js';
 import { PRIORITIES, SEVERITIES, type FullTicket } from '../../desk/types.js';
 import { actorOf, ticketFor } from '../guard.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
@@ -85,6 +86,8 @@ export async function updateTicket(app: FastifyInstance, req: FastifyRequest, nu
     const by = actorOf(req);
     const batch = new Batch();
     putTicket(db, batch, ticket, current);
+    // Your own change does not make the ticket unread for you.
+    markRead(db, batch, user.id, number, ticket.updatedAt);
     for (const c of changes) putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: c.what, from: c.from, to: c.to });
     const assigned = changes.some((c) => c.what === 'assigneeId');
     if (current.assigneeId && (assigned || (ticket.status === 'closed' && current.status !== 'closed'))) {
