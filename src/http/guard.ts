@@ -3,8 +3,7 @@ import { canSeeTicket, mayOnDesk, mayOnTicket, type DeskAction, type TicketActio
 import type { DeskSettings, FullTicket, User } from '../desk/types.js';
 import type { Actor } from '../desk/records.js';
 import { getSettings } from '../store/directory.js';
-import { getTicket } from '../store/tickets.js';
-import { getMessage } from '../store/tickets.js';
+import { getMessage, getTicket } from '../store/tickets.js';
 import { ApiError, forbidden, notFound, unauthorised } from './errors.js';
 
 // The API's side of src/desk/access.ts: every route asks here before it reads or writes.

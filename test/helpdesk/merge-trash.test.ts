@@ -35,6 +35,13 @@ describe('merging tickets', () => {
     expect((await json(app.api('/api/v1/tickets'))).items.map((t: any) => t.number)).not.toContain(source);
     expect((await json(app.api(`/api/v1/tickets/${target}/timeline`))).items.at(-1)).toMatchObject({ what: 'merged', from: source, to: target });
 
+    // Changes and comments made through the old number land in the target.
+    await jane.api(`/api/v1/tickets/${source}`, { method: 'PATCH', json: { priority: 'high' } });
+    await jane.api(`/api/v1/tickets/${source}/comments`, { method: 'POST', json: { text: 'Via the old number.' } });
+    expect((await json(app.api(`/api/v1/tickets/${target}/timeline`))).items.at(-1)).toMatchObject({ what: 'comment', note: 'Via the old number.' });
+    expect((await json(app.api(`/api/v1/tickets/${source}/comments`))).items.map((c: any) => c.text)).toEqual(['Same as the other one.', 'Via the old number.']);
+    expect((await json(app.api(`/api/v1/tickets/${target}`))).priority).toBe('high');
+
     // The customer answers the old ticket by its subject token: the mail joins the target.
     const reply = mail({ from: 'Bob <bob@customer.test>', subject: `Re: [#${source}] Where is order 55?` });
     await sendMail(app.smtpPort, { from: 'bob@customer.test', to: ['support@support.test'], message: reply });

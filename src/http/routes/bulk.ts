@@ -65,9 +65,9 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
         case 'unstar': {
           const { ticket, user } = await ticketFor(app, req, number, 'view');
           const batch = new Batch();
-          if (b.action === 'read') markRead(db, batch, user.id, number, ticket.updatedAt);
-          else if (b.action === 'unread') markUnread(db, batch, user.id, number);
-          else setStarred(db, batch, user.id, number, b.action === 'star');
+          if (b.action === 'read') markRead(db, batch, user.id, ticket.number, ticket.updatedAt);
+          else if (b.action === 'unread') markUnread(db, batch, user.id, ticket.number);
+          else setStarred(db, batch, user.id, ticket.number, b.action === 'star');
           await db.commit(batch, false);
           return;
         }

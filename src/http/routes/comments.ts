@@ -22,9 +22,9 @@ export async function commentRoutes(app: FastifyInstance): Promise<void> {
       body: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 20_000 } } },
     },
   }, async (req, reply) => {
-    const { number } = req.params as { number: number };
     const { text } = req.body as { text: string };
-    await ticketFor(app, req, number, 'comment');
+    // A merged number reads as the ticket it went into: the comment goes there.
+    const { number } = (await ticketFor(app, req, (req.params as { number: number }).number, 'comment')).ticket;
     const by = actorOf(req);
     const [users, settings] = await Promise.all([listUsers(db), getSettings(db)]);
     const comment = await db.serial(async () => {
@@ -49,7 +49,7 @@ export async function commentRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/tickets/:number/comments', { schema: { params: numberParam } }, async (req) => {
     const { number } = req.params as { number: number };
-    await ticketFor(app, req, number, 'view');
-    return { items: await commentsOf(db, number) };
+    const { ticket } = await ticketFor(app, req, number, 'view');
+    return { items: await commentsOf(db, ticket.number) };
   });
 }

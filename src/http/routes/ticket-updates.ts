@@ -80,6 +80,8 @@ export async function updateTicket(app: FastifyInstance, req: FastifyRequest, nu
   return db.serial(async () => {
     // Read again inside the serial section: mail may have changed the ticket meanwhile.
     const current = (await getTicket(db, number))!;
+    // A merged number reads as the ticket it went into: record everything there.
+    number = current.number;
     const at = app.deps.now();
     const { ticket, changes } = applyUpdate(current, update, at);
     if (changes.length === 0) return ticket;
@@ -117,7 +119,7 @@ export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/tickets/:number/timeline', { schema: { params: numberParam } }, async (req) => {
     const { number } = req.params as { number: number };
-    await ticketFor(app, req, number, 'view');
-    return { items: await timelineOf(db, number) };
+    const { ticket } = await ticketFor(app, req, number, 'view');
+    return { items: await timelineOf(db, ticket.number) };
   });
 }

@@ -15,14 +15,14 @@ import { numberParam } from './ticket-updates.js';
 /** Moves a ticket to the Trash (deleted = true) or back; the same rules as changing it. */
 export async function setTrashed(app: FastifyInstance, req: FastifyRequest, number: number, deleted: boolean): Promise<void> {
   const { db } = app.deps;
-  await ticketFor(app, req, number, 'update');
+  const { ticket } = await ticketFor(app, req, number, 'update');
   await db.serial(async () => {
-    const current = (await getTicketRecord(db, number))!;
+    const current = (await getTicketRecord(db, ticket.number))!;
     if ((current.deletedAt !== null) === deleted) return;
     const at = app.deps.now();
     const batch = new Batch();
     putTicket(db, batch, { ...current, deletedAt: deleted ? at : null, updatedAt: at }, current);
-    putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by: actorOf(req), what: deleted ? 'trashed' : 'restored' });
+    putTimeline(db, batch, { id: newId(at), ticketNumber: ticket.number, at, by: actorOf(req), what: deleted ? 'trashed' : 'restored' });
     await db.commit(batch);
   });
 }
