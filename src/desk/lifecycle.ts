@@ -9,6 +9,9 @@ export interface TicketUpdate {
   severity?: Severity;
   dueAt?: number | null;
   tags?: string[];
+  /** Tags to add to / remove from the current ones (bulk tagging), applied after `tags`. */
+  addTags?: string[];
+  removeTags?: string[];
   assigneeId?: string | null;
   departmentId?: string;
   /** Merged into the ticket's values; null removes a field. */
@@ -49,7 +52,10 @@ export function applyUpdate(ticket: FullTicket, update: TicketUpdate, now: numbe
   if (update.priority !== undefined) set('priority', update.priority);
   if (update.severity !== undefined) set('severity', update.severity);
   if (update.dueAt !== undefined) set('dueAt', update.dueAt);
-  if (update.tags !== undefined) set('tags', normaliseTags(update.tags));
+  if (update.tags !== undefined || update.addTags || update.removeTags) {
+    const removed = new Set(normaliseTags(update.removeTags ?? []));
+    set('tags', normaliseTags([...(update.tags ?? ticket.tags), ...(update.addTags ?? [])]).filter((t) => !removed.has(t)));
+  }
   if (update.assigneeId !== undefined) set('assigneeId', update.assigneeId);
   if (update.departmentId !== undefined) set('departmentId', update.departmentId);
   if (update.links !== undefined) set('links', update.links);

@@ -79,13 +79,9 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
           await updateTicket(app, req, number, { assigneeId: b.assigneeId });
           return;
         case 'tag':
-        case 'untag': {
-          const { ticket } = await ticketFor(app, req, number, 'update');
-          const given = b.tags!.map((t) => t.toLowerCase());
-          const tags = b.action === 'tag' ? [...ticket.tags, ...given] : ticket.tags.filter((t) => !given.includes(t));
-          await updateTicket(app, req, number, { tags });
+        case 'untag':
+          await updateTicket(app, req, number, b.action === 'tag' ? { addTags: b.tags } : { removeTags: b.tags });
           return;
-        }
         case 'trash':
         case 'restore':
           await setTrashed(app, req, number, b.action === 'trash');

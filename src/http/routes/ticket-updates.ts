@@ -16,6 +16,9 @@ import { ticketDetail } from './tickets.js';
 
 export const numberParam = { type: 'object', properties: { number: { type: 'integer', minimum: 1 } }, required: ['number'] } as const;
 
+// Tags end up in index keys: no ':' or '~', which delimit and bound them.
+const tagList = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[^:~\\s][^:~]*$' } } as const;
+
 export const updateBody = {
   type: 'object',
   additionalProperties: false,
@@ -25,7 +28,9 @@ export const updateBody = {
     priority: { type: 'string', enum: PRIORITIES },
     severity: { type: 'string', enum: SEVERITIES },
     dueAt: { type: ['integer', 'null'], minimum: 0 },
-    tags: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[^:~\\s][^:~]*$' } },
+    tags: tagList,
+    addTags: tagList,
+    removeTags: tagList,
     assigneeId: { type: ['string', 'null'], maxLength: 40 },
     departmentId: { type: 'string', maxLength: 40 },
     customFields: {
