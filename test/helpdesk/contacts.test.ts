@@ -54,4 +54,21 @@ describe('contacts', () => {
     expect(await byEmail(jane, 'eve@customer.test')).toBeUndefined();
     expect((await byEmail(jane, 'eve@new.test')).id).toBe(eve.id);
   });
+
+  it('merges duplicates: addresses and tickets move to the contact that stays', async () => {
+    const work = await ticketByMail(app, 'Work question', 'fred@work.test');
+    const home = await ticketByMail(app, 'Home question', 'fred@home.test');
+    const keep = await byEmail(jane, 'fred@work.test');
+    const dup = await byEmail(jane, 'fred@home.test');
+    expect(await apiError(bea.api(`/api/v1/contacts/${dup.id}/merge`, { method: 'POST', json: { into: keep.id } }))).toMatchObject({ status: 403 });
+    const res = await jane.api(`/api/v1/contacts/${dup.id}/merge`, { method: 'POST', json: { into: keep.id } });
+    expect(res.status).toBe(200);
+    expect((await json(res)).secondaryEmails).toEqual(['fred@home.test']);
+    expect((await jane.api(`/api/v1/contacts/${dup.id}`)).status).toBe(404);
+    expect((await byEmail(jane, 'fred@home.test')).id).toBe(keep.id);
+    expect((await json(jane.api(`/api/v1/contacts/${keep.id}`))).tickets.map((t: any) => t.number)).toEqual([home, work]);
+    // New mail from the merged address lands with the surviving contact.
+    const later = await ticketByMail(app, 'Another one', 'fred@home.test');
+    expect((await json(jane.api(`/api/v1/contacts/${keep.id}`))).tickets.map((t: any) => t.number)).toEqual([later, home, work]);
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { contactByEmail, getContact, listContacts, putContact } from '../../store/directory.js';
-import { listTickets, ticketIndex } from '../../store/tickets.js';
+import { listTickets, putTicket, ticketIndex } from '../../store/tickets.js';
 import type { Contact } from '../../desk/types.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { userOf, visibleFilter } from '../guard.js';
@@ -120,6 +120,42 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       return contact;
     });
     return reply.status(201).send(contactView(c));
+  });
+
+  /** Merges duplicate contact :id into `into`: its addresses and tickets move, it disappears. */
+  app.post('/contacts/:id/merge', {
+    schema: { params: idParam, body: { type: 'object', additionalProperties: false, required: ['into'], properties: { into: { type: 'string', pattern: '^[0-9a-z]{20}$' } } } },
+  }, async (req) => {
+    mayEdit(req);
+    const { id } = req.params as { id: string };
+    const { into } = req.body as { into: string };
+    if (id === into) throw new ApiError(409, 'same_contact', 'A contact cannot be merged into itself.');
+    const merged = await db.serial(async () => {
+      const [source, target] = await Promise.all([getContact(db, id), getContact(db, into)]);
+      if (!source || !target) throw notFound('That contact');
+      const at = app.deps.now();
+      const contact: Contact = {
+        ...target,
+        name: target.name || source.name,
+        emails: [...new Set([...target.emails, ...source.emails])],
+        phone: target.phone || source.phone,
+        notes: [target.notes, source.notes].filter(Boolean).join('\n\n') || undefined,
+        updatedAt: at,
+      };
+      const batch = new Batch();
+      // Every ticket of the duplicate now belongs to the surviving contact.
+      let cursor: string | undefined;
+      do {
+        const page = await listTickets(db, { range: ticketIndex.contact(id), limit: 200, cursor });
+        for (const t of page.items) putTicket(db, batch, { ...t, contactId: into }, t);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      batch.del(db.sub.contact, id);
+      putContact(db, batch, contact);
+      await db.commit(batch);
+      return contact;
+    });
+    return contactView(merged);
   });
 
   app.patch('/contacts/:id', {
