@@ -9,18 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
-import { ticketUpdateRoutes } from './routes/ticket-updates.js';
-import { commentRoutes } from './routes/comments.js';
-import { taskRoutes } from './routes/tasks.js';
-import { userRoutes } from './routes/users.js';
-import { departmentRoutes } from './routes/departments.js';
-import { tokenRoutes } from './routes/tokens.js';
-import { auditRoutes } from './routes/audit.js';
-import { bulkRoutes } from './routes/bulk.js';
-import { trashRoutes } from './routes/trash.js';
-import { mergeRoutes } from './routes/merge.js';
-import { contactRoutes } from './routes/contacts.js';
-import { customFieldRoutes } from './routes/custom-fields.js';
+import { helpdeskRoutes } from './routes/helpdesk.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -89,19 +78,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       checkCsrf(req, req.auth);
     });
     api.register(ticketRoutes);
-    api.register(ticketUpdateRoutes);
-    api.register(commentRoutes);
     api.register(messageRoutes);
-    api.register(taskRoutes);
-    api.register(userRoutes);
-    api.register(departmentRoutes);
-    api.register(tokenRoutes);
-    api.register(auditRoutes);
-    api.register(bulkRoutes);
-    api.register(trashRoutes);
-    api.register(mergeRoutes);
-    api.register(contactRoutes);
-    api.register(customFieldRoutes);
+    api.register(helpdeskRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }
