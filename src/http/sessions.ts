@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Batch, type Db } from '../store/db.js';
 import { newToken } from '../store/ids.js';
@@ -78,7 +78,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function checkCsrf(request: FastifyRequest, auth: Authenticated): void {
   if (auth.via !== 'session' || SAFE_METHODS.has(request.method)) return;
   const sent = request.headers[CSRF_HEADER];
-  if (typeof sent !== 'string' || sent !== auth.csrfToken) {
+  const expected = Buffer.from(auth.csrfToken ?? '');
+  const given = Buffer.from(typeof sent === 'string' ? sent : '');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new ApiError(403, 'csrf', 'Missing or wrong X-CSRF-Token header: send the csrfToken from login or /auth/me with every change.');
   }
 }
