@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Batch, Db } from '../src/store/db.js';
 import { listTickets, putTicket, ticketIndex, type IndexRange } from '../src/store/tickets.js';
+import { listTicketsMerged } from '../src/store/merged-lists.js';
 import { PRIORITIES, type FullTicket, type TicketStatus } from '../src/desk/types.js';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
@@ -67,6 +68,25 @@ for (const [name, range, match] of views) {
   for (let i = 0; i < 15; i++) {
     const s = performance.now();
     rows = (await listTickets(db, { range, limit: 50, match })).items.length;
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${name.padEnd(46)} ${String(rows).padStart(3)} rows  median ${times[7]!.toFixed(2)} ms  max ${times[14]!.toFixed(2)} ms`);
+}
+const merged: Array<[string, IndexRange[]]> = [
+  ['open of departments d1+d3 (merged department indexes)', [ticketIndex.department('d1', 'open'), ticketIndex.department('d3', 'open')]],
+  ['open of d1+d3 via status index + filter (before)', []],
+  ['worst before, now: open of two empty departments', [ticketIndex.department('none1', 'open'), ticketIndex.department('none2', 'open')]],
+];
+for (const [name, ranges] of merged) {
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < 15; i++) {
+    const s = performance.now();
+    const page = ranges.length
+      ? await listTicketsMerged(db, { ranges, limit: 50 })
+      : await listTickets(db, { range: ticketIndex.status('open'), limit: 50, match: (t) => t.departmentId === 'd1' || t.departmentId === 'd3' });
+    rows = page.items.length;
     times.push(performance.now() - s);
   }
   times.sort((a, b) => a - b);

@@ -104,6 +104,27 @@ describe('ticket views, filters and sort orders', () => {
     expect(await numbers('sort=priority', sam)).toEqual([t.vip, t.closed, t.waiting]);
     expect(await numbers(`department=${sales}`, sam)).toEqual([]);
   });
+
+  it('lists the tickets of all an agent\'s departments, and only those, newest first and page by page', async () => {
+    const billing = await departmentId(app, 'Billing');
+    tick();
+    const hidden = await ticketByMail(app, 'Billing only');
+    await patch(hidden, { departmentId: billing });
+    // Jane is in Support and Sales; the Billing ticket is not hers to see.
+    const all = await numbers('');
+    expect(all[0]).toBe(hidden);
+    const hers = all.filter((n: number) => n !== hidden);
+    expect(await numbers('', jane)).toEqual(hers);
+    expect(await numbers('status=open', jane)).toEqual([t.sales, t.vip, t.alias]);
+    const paged: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await json(jane.api(`/api/v1/tickets?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+      paged.push(...page.items.map((x: any) => x.number));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(hers);
+  });
 });
 
 function putSupportAddressBatch(app: TestApp, departmentId: string): Batch {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getTicket, listTickets, messagesOf, ticketIndex, type IndexRange, type TicketPage } from '../../store/tickets.js';
 import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
+import { listTicketsMerged } from '../../store/merged-lists.js';
 import { Batch } from '../../store/db.js';
 import { listDepartments, listUsers } from '../../store/directory.js';
 import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
@@ -53,12 +54,8 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     const visible = await visibleFilter(app, req);
     const filters = rowFilters(query, userOf(req), app.deps.now());
     if (visible) filters.push(visible);
-    // An agent who sees one department only reads that department's index.
-    const onlyDepartment = visible && userOf(req).departments.length === 1 ? userOf(req).departments[0] : undefined;
     const match = (t: FullTicket) => filters.every((f) => f(t));
-    const page = query.view === 'starred'
-      ? await starredPage(app, userOf(req).id, query.limit, match)
-      : await listTickets(db, { range: indexFor(query, userOf(req), app.deps.now(), onlyDepartment), limit: query.limit, cursor: query.cursor, match });
+    const page = await pageFor(app, query, userOf(req), visible ? userOf(req).departments : null, match);
     const [depts, users, marks] = await Promise.all([departmentsById(app), usersById(app), marksOf(db, userOf(req).id, page.items.map((t) => t.number))]);
     return { items: page.items.map((t) => ({ ...ticketSummary(t, depts, users), ...markView(t, marks) })), nextCursor: page.nextCursor };
   });
@@ -72,6 +69,24 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     await db.commit(markReadBatch(app, user.id, ticket), false);
     return { ...(await ticketDetail(app, ticket)), unread: false, starred: (await marksOf(db, user.id, [number])).starred.has(number) };
   });
+}
+
+/**
+ * Reads one page of a list. `departments` is null when the user sees every department,
+ * else the ones they see: one department reads its own index; several, when the list is by
+ * status or update, read their department indexes side by side (listTicketsMerged).
+ */
+async function pageFor(app: FastifyInstance, q: ListQuery, me: User, departments: string[] | null, match: (t: FullTicket) => boolean): Promise<TicketPage> {
+  const { db } = app.deps;
+  const now = app.deps.now();
+  if (q.view === 'starred') return starredPage(app, me.id, q.limit, match);
+  if (departments && departments.length === 0) return { items: [], nextCursor: null };
+  const plain = q.sort === 'updated' && q.view === 'all' && !q.assignee && !q.tag && !q.alias && !q.department;
+  if (departments && departments.length > 1 && plain) {
+    return listTicketsMerged(db, { ranges: departments.map((d) => ticketIndex.department(d, q.status)), limit: q.limit, cursor: q.cursor, match });
+  }
+  const range = indexFor(q, me, now, departments?.length === 1 ? departments[0] : undefined);
+  return listTickets(db, { range, limit: q.limit, cursor: q.cursor, match });
 }
 
 /**
