@@ -14,12 +14,17 @@ import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
+import { reindexTickets } from '../store/tickets.js';
+import { startJobs, type Jobs } from '../jobs/scheduler.js';
+import type { ThrottleLimits } from '../http/throttle.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
   resolver?: DnsResolver;
   log?: Logger;
   now?: () => number;
+  /** Login throttling; the defaults suit production. */
+  loginLimits?: ThrottleLimits;
 }
 
 export interface App {
@@ -32,6 +37,7 @@ export interface App {
   /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
   live: LiveHub;
   firstStart: FirstStart;
+  jobs: Jobs;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -48,6 +54,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const db = new Db(config.dataDir);
   await db.open();
   const first = await firstStart(db, config);
+  const reindexed = await reindexTickets(db);
+  if (reindexed) log.info({ tickets: reindexed }, 'store: rebuilt the ticket list indexes');
   const secret = loadSecret(config.dataDir, config.secretKey);
   let routing: Routing = await loadRouting(db);
   const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });
@@ -77,10 +85,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
-  const http = buildHttp({ db, log, live, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
+  const now = opts.now ?? Date.now;
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
+  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
 
   let stopping: Promise<void> | null = null;
@@ -93,6 +103,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     http,
     live,
     firstStart: first,
+    jobs,
     smtpPort,
     httpPort,
     reloadRouting,
@@ -102,6 +113,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         smtpUp = false;
         await new Promise<void>((resolve) => smtp.close(() => resolve()));
         await http.close();
+        await jobs.stop();
         await ingestor.idle();
         await db.close();
       })();

@@ -29,6 +29,57 @@ export interface Ticket {
   createdAt: number;
   updatedAt: number;
   closedAt?: number;
+  /** When the status last changed; auto-close counts a Waiting ticket's days from here. */
+  statusChangedAt?: number;
+  // The help-desk fields below are optional in the stored form: records written before they
+  // existed, and writers that do not care (ingest), leave them out; reads fill the defaults.
+  priority?: Priority;
+  severity?: Severity;
+  dueAt?: number | null;
+  /** Lower-case, unique. */
+  tags?: string[];
+  /** User id of the agent the ticket is assigned to. */
+  assigneeId?: string | null;
+  customFields?: Record<string, CustomFieldValue>;
+  links?: ExternalLink[];
+  /** In the Trash since then; purged 30 days later. */
+  deletedAt?: number | null;
+  /** Merged into that ticket: this number reads as that ticket from now on. */
+  mergedInto?: number;
+}
+
+/** A ticket with every help-desk field present, as the store returns it. */
+export type FullTicket = Ticket & Required<Pick<Ticket, keyof typeof TICKET_DEFAULTS>>;
+
+export type Priority = 'low' | 'medium' | 'high' | 'urgent';
+export const PRIORITIES: readonly Priority[] = ['low', 'medium', 'high', 'urgent'];
+/** S1 Critical … S4 Low. */
+export type Severity = 'S1' | 'S2' | 'S3' | 'S4';
+export const SEVERITIES: readonly Severity[] = ['S1', 'S2', 'S3', 'S4'];
+export type CustomFieldValue = string | number | boolean | null;
+
+/** A reference to a record elsewhere, e.g. a CRM deal. */
+export interface ExternalLink {
+  type: string;
+  id: string;
+  url: string;
+}
+
+/** Fields added after the first release; records written before them read with these. */
+export const TICKET_DEFAULTS = {
+  priority: 'medium' as Priority,
+  severity: 'S3' as Severity,
+  dueAt: null as number | null,
+  tags: [] as string[],
+  assigneeId: null as string | null,
+  customFields: {} as Record<string, CustomFieldValue>,
+  links: [] as ExternalLink[],
+  deletedAt: null as number | null,
+};
+
+/** A ticket as stored, older records included, with every field present. */
+export function withTicketDefaults(t: Ticket): FullTicket {
+  return { ...TICKET_DEFAULTS, ...t } as FullTicket;
 }
 
 export type TicketFlag = 'system' | 'quarantine' | 'dmarc-fail' | 'bounce' | 'hijack-guard';
@@ -104,6 +155,8 @@ export interface Department {
   createdAt: number;
   /** This department's acknowledgement of new tickets; absent = the built-in text. */
   acknowledgement?: AckTemplate;
+  /** Waiting tickets of this department close after this many days; unset: the desk default. */
+  autoCloseDays?: number;
 }
 
 /** A support address mail is accepted for: the default one and its aliases. */
@@ -119,8 +172,11 @@ export interface SupportAddress {
 export interface Contact {
   id: string;
   name: string;
+  /** The primary address; `emails` holds it and the secondary ones, lower-case. */
   email: string;
   emails: string[];
+  phone?: string;
+  notes?: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -150,6 +206,10 @@ export interface DeskSettings {
   ackPerSenderPerHour: number;
   contactFromReplyTo: boolean;
   originalSenderCommand: boolean;
+  /** 'all': agents see every department's tickets; 'own': only their departments'. Admins see all. */
+  agentVisibility: 'all' | 'own';
+  /** Waiting tickets without a customer reply close after this many days (a department may override). */
+  autoCloseDays: number;
 }
 
 export const DEFAULT_SETTINGS: DeskSettings = {
@@ -160,4 +220,7 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   ackPerSenderPerHour: 3,
   contactFromReplyTo: false,
   originalSenderCommand: true,
+  // Security by default: a new agent sees only the departments they are a member of.
+  agentVisibility: 'own',
+  autoCloseDays: 7,
 };

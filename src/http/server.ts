@@ -3,7 +3,8 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { ApiError } from './errors.js';
-import { currentUser } from './sessions.js';
+import { authenticate, checkCsrf, type Authenticated } from './sessions.js';
+import { LoginThrottle, type ThrottleLimits } from './throttle.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -13,6 +14,7 @@ import { eventRoutes } from './routes/events.js';
 import { htmlRoutes } from './routes/html.js';
 import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
+import { helpdeskRoutes } from './routes/helpdesk.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -26,14 +28,18 @@ export interface HttpDeps {
   live: LiveHub;
   /** The built panel; web/dist unless a test says otherwise. */
   panelDir?: string;
+  /** The clock; tests move it to run auto-close and due dates without sleeping. */
+  now?: () => number;
+  loginLimits?: ThrottleLimits;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     user?: User;
+    auth?: Authenticated;
   }
   interface FastifyInstance {
-    deps: HttpDeps;
+    deps: HttpDeps & { now: () => number; loginThrottle: LoginThrottle };
   }
 }
 
@@ -43,7 +49,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     bodyLimit: 30 * 1024 * 1024,
     trustProxy: 'loopback',
   });
-  app.decorate('deps', deps);
+  const now = deps.now ?? Date.now;
+  app.decorate('deps', { ...deps, now, loginThrottle: new LoginThrottle(deps.loginLimits, now) });
   app.register(cookie);
 
   app.addHook('onSend', async (_req, reply, payload) => {
@@ -76,15 +83,18 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   app.register(healthRoutes);
   app.register(authRoutes, { prefix: '/api/v1' });
   app.register(async (api) => {
-    // Everything below needs a logged-in user.
+    // Everything below needs a logged-in user; roles are checked per route (src/http/guard.ts).
     api.addHook('onRequest', async (req) => {
-      req.user = await currentUser(deps.db, req);
+      req.auth = await authenticate(deps.db, req, now());
+      req.user = req.auth.user;
+      checkCsrf(req, req.auth);
     });
     api.register(ticketRoutes);
     api.register(messageRoutes);
     api.register(supportAddressRoutes);
     api.register(htmlRoutes);
     api.register(eventRoutes);
+    api.register(helpdeskRoutes);
   }, { prefix: '/api/v1' });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;

@@ -15,7 +15,16 @@ import type { AbstractSublevel } from 'abstract-level';
 // mid        <Message-ID header, lower-case>       message id — duplicates and threading
 // att        <attachment id>                       Buffer
 // ticket     <ticket no>                           Ticket
-// tidx       u:<updatedAt>:<no> | s:<st>:<upd>:<no> '' — ticket lists, newest last
+// tidx       <view>:…:<no>                         '' — ticket lists and views, see tickets.ts indexKeys
+// attof      <attachment id>                       message id — whose ticket may read it
+// timeline   <ticket no>:<entry id>                TimelineEntry
+// comment    <ticket no>:<comment id>              Comment
+// notice     <user id>:<notification id>           Notification
+// task       <user id>:<task id>                   Task
+// token      <sha256 of secret>                    ApiToken
+// audit      <entry id>                            AuditEntry (ids sort by time)
+// seen       <user id>:<ticket no>                 updatedAt of the ticket when the user last read it
+// star       <user id>:<ticket no>                 '' — the user's Starred folder
 // contact    <id>                                  Contact
 // email      <address>                             contact id
 // dept       <id>                                  Department
@@ -49,6 +58,15 @@ export interface Sublevels {
   session: JsonSub;
   outq: JsonSub;
   rate: JsonSub;
+  attof: JsonSub;
+  timeline: JsonSub;
+  comment: JsonSub;
+  notice: JsonSub;
+  task: JsonSub;
+  token: JsonSub;
+  audit: JsonSub;
+  seen: JsonSub;
+  star: JsonSub;
 }
 
 export type Op =
@@ -106,6 +124,15 @@ export class Db {
       session: json('session'),
       outq: json('outq'),
       rate: json('rate'),
+      attof: json('attof'),
+      timeline: json('timeline'),
+      comment: json('comment'),
+      notice: json('notice'),
+      task: json('task'),
+      token: json('token'),
+      audit: json('audit'),
+      seen: json('seen'),
+      star: json('star'),
     };
   }
 

@@ -72,9 +72,19 @@ export async function contactByEmail(db: Db, email: string): Promise<Contact | u
   return id ? db.get<Contact>(db.sub.contact, id) : undefined;
 }
 
-export function putContact(db: Db, batch: Batch, c: Contact): void {
+export function putContact(db: Db, batch: Batch, c: Contact, previous?: Contact): void {
+  for (const e of previous?.emails ?? []) if (!c.emails.includes(e)) batch.del(db.sub.email, e.toLowerCase());
   batch.put(db.sub.contact, c.id, c);
   for (const e of c.emails) batch.put(db.sub.email, e.toLowerCase(), c.id);
+}
+
+export function getContact(db: Db, id: string): Promise<Contact | undefined> {
+  return db.get<Contact>(db.sub.contact, id);
+}
+
+/** Contacts by creation, newest first, after the `before` id when paging. */
+export function listContacts(db: Db, opts: { limit: number; before?: string }): Promise<Contact[]> {
+  return db.values<Contact>(db.sub.contact, { reverse: true, limit: opts.limit, ...(opts.before ? { lt: opts.before } : {}) });
 }
 
 /** Timestamps of recent events under a key, for per-sender rate limits. */
@@ -85,4 +95,9 @@ export async function recentEvents(db: Db, key: string, sinceMs: number): Promis
 
 export function putEvents(db: Db, batch: Batch, key: string, times: number[]): void {
   batch.put(db.sub.rate, key, times);
+}
+
+export function delUser(db: Db, batch: Batch, u: User): void {
+  batch.del(db.sub.user, u.id);
+  batch.del(db.sub.login, u.email.toLowerCase());
 }

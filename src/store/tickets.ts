@@ -1,25 +1,102 @@
 import { Batch, pad, type Db } from './db.js';
-import type { Message, Ticket, TicketStatus } from '../desk/types.js';
+import { PRIORITIES, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
 
 // Tickets, their messages and the indexes that list and thread them.
 
-const indexKeys = (t: Ticket) => [
-  `u:${pad(t.updatedAt)}:${pad(t.number, 10)}`,
-  `s:${t.status}:${pad(t.updatedAt)}:${pad(t.number, 10)}`,
-];
+/** Sorts after every real due date, so tickets without one come last when sorting by due. */
+const NO_DUE = 999_999_999_999_999;
+/** Assignee part of the index key for unassigned tickets (user ids never contain '-'). */
+const NOBODY = '-';
 
+/**
+ * Every index row of a ticket. Each view the panel offers reads one prefix instead of
+ * scanning all tickets: updated, created, status, assignee (mine / unassigned), department,
+ * support address, tag, priority and due date. Keys end with the ticket number.
+ */
+function indexKeys(stored: Ticket): string[] {
+  const t = withTicketDefaults(stored);
+  const no = pad(t.number, 10);
+  // A merged ticket is listed nowhere (its number reads as the target); a trashed one only in the Trash.
+  if (t.mergedInto !== undefined) return [];
+  if (t.deletedAt !== null) return [`x:${pad(t.deletedAt)}:${no}`];
+  const upd = pad(t.updatedAt);
+  return [
+    `u:${upd}:${no}`,
+    `s:${t.status}:${upd}:${no}`,
+    `c:${pad(t.createdAt)}:${no}`,
+    `a:${t.assigneeId ?? NOBODY}:${upd}:${no}`,
+    `d:${t.departmentId}:${upd}:${no}`,
+    `ds:${t.departmentId}:${t.status}:${upd}:${no}`,
+    `l:${t.alias.toLowerCase()}:${upd}:${no}`,
+    `p:${PRIORITIES.indexOf(t.priority)}:${upd}:${no}`,
+    `due:${pad(t.dueAt ?? NO_DUE)}:${no}`,
+    `k:${t.contactId}:${upd}:${no}`,
+    ...t.tags.map((tag) => `g:${tag}:${upd}:${no}`),
+  ];
+}
+
+/**
+ * Writes a ticket and its index rows. Keeps two facts every writer would otherwise have to
+ * remember: when the status last changed (auto-close counts from it) and when it closed
+ * (the reopen window counts from it).
+ */
 export function putTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticket): void {
   if (previous) for (const k of indexKeys(previous)) batch.del(db.sub.tidx, k);
+  const statusChanged = !previous || previous.status !== ticket.status;
+  if (statusChanged && (!previous || ticket.statusChangedAt === previous.statusChangedAt)) ticket.statusChangedAt = previous ? ticket.updatedAt : ticket.createdAt;
+  if (ticket.status === 'closed' && ticket.closedAt === undefined) ticket.closedAt = ticket.updatedAt;
   batch.put(db.sub.ticket, pad(ticket.number, 10), ticket);
   for (const k of indexKeys(ticket)) batch.put(db.sub.tidx, k, '');
 }
 
-export function getTicket(db: Db, number: number): Promise<Ticket | undefined> {
-  return db.get<Ticket>(db.sub.ticket, pad(number, 10));
+/**
+ * A ticket by number. A merged ticket's number reads as the ticket it was merged into, so
+ * links, subject tokens and replies to the old number all land in the surviving ticket.
+ */
+export async function getTicket(db: Db, number: number): Promise<FullTicket | undefined> {
+  for (let hops = 0; hops < 10; hops++) {
+    const t = await getTicketRecord(db, number);
+    if (!t || t.mergedInto === undefined) return t;
+    number = t.mergedInto;
+  }
+  return undefined;
+}
+
+/** The ticket stored under this number, merged or not. */
+export async function getTicketRecord(db: Db, number: number): Promise<FullTicket | undefined> {
+  const t = await db.get<Ticket>(db.sub.ticket, pad(number, 10));
+  return t && withTicketDefaults(t);
+}
+
+/** Removes a ticket's list rows: before a purge, which deletes the record itself. */
+export function delTicketIndex(db: Db, batch: Batch, ticket: Ticket): void {
+  for (const k of indexKeys(ticket)) batch.del(db.sub.tidx, k);
+}
+
+const INDEX_VERSION = 4;
+
+/** Rebuilds the list indexes when their layout changed since the data was written. */
+export async function reindexTickets(db: Db): Promise<number> {
+  if ((await db.get<number>(db.sub.meta, 'tidx:version')) === INDEX_VERSION) return 0;
+  await db.sub.tidx.clear();
+  let count = 0;
+  let batch = new Batch();
+  for await (const t of db.sub.ticket.values()) {
+    for (const k of indexKeys(t as Ticket)) batch.put(db.sub.tidx, k, '');
+    if (++count % 1000 === 0) {
+      await db.commit(batch);
+      batch = new Batch();
+    }
+  }
+  batch.put(db.sub.meta, 'tidx:version', INDEX_VERSION);
+  await db.commit(batch);
+  return count;
 }
 
 export function putMessage(db: Db, batch: Batch, message: Message): void {
   batch.put(db.sub.msg, message.id, message);
+  // Attachments are served by id; this says which ticket (and so who) may read one.
+  for (const a of message.attachments) batch.put(db.sub.attof, a.id, message.id);
   batch.put(db.sub.tmsg, `${pad(message.ticketNumber, 10)}:${message.id}`, '');
   if (message.messageId) batch.put(db.sub.mid, normaliseMessageId(message.messageId), message.id);
 }
@@ -67,39 +144,71 @@ export async function nextTicketNumber(db: Db, batch: Batch, first: number): Pro
 }
 
 export interface TicketPage {
-  items: Ticket[];
+  items: FullTicket[];
   nextCursor: string | null;
 }
 
+/** A slice of the ticket index: one view. Descending (newest first) unless `ascending`. */
+export interface IndexRange {
+  gte: string;
+  lt: string;
+  ascending?: boolean;
+}
+
+/** The index ranges the views read; see indexKeys. */
+export const ticketIndex = {
+  updated: (): IndexRange => ({ gte: 'u:', lt: 'u:~' }),
+  created: (): IndexRange => ({ gte: 'c:', lt: 'c:~' }),
+  status: (s: TicketStatus): IndexRange => ({ gte: `s:${s}:`, lt: `s:${s}:~` }),
+  assignee: (userId: string | null): IndexRange => ({ gte: `a:${userId ?? NOBODY}:`, lt: `a:${userId ?? NOBODY}:~` }),
+  department: (id: string, status?: TicketStatus): IndexRange =>
+    status ? { gte: `ds:${id}:${status}:`, lt: `ds:${id}:${status}:~` } : { gte: `d:${id}:`, lt: `d:${id}:~` },
+  alias: (address: string): IndexRange => ({ gte: `l:${address.toLowerCase()}:`, lt: `l:${address.toLowerCase()}:~` }),
+  contact: (id: string): IndexRange => ({ gte: `k:${id}:`, lt: `k:${id}:~` }),
+  tag: (tag: string): IndexRange => ({ gte: `g:${tag}:`, lt: `g:${tag}:~` }),
+  /** Urgent first; `atLeast` limits to that priority and above. */
+  priority: (atLeast = 0): IndexRange => ({ gte: `p:${atLeast}:`, lt: 'p:~' }),
+  /** The Trash, most recently deleted first; `before` limits to tickets deleted before it. */
+  trash: (before?: number): IndexRange => ({ gte: 'x:', lt: before === undefined ? 'x:~' : `x:${pad(before)}` }),
+  /** Soonest due first, tickets without a due date last; `before` limits to due dates before it. */
+  due: (before?: number): IndexRange => ({ gte: 'due:', lt: before === undefined ? 'due:~' : `due:${pad(before)}`, ascending: true }),
+};
+
 /**
- * Tickets by last update, newest first, optionally of one status. The cursor is the index
- * key of the last row returned, so pages stay stable while new mail arrives.
+ * Tickets of one index range (by default: by last update, newest first, optionally of one
+ * status). The cursor is the index key of the last row returned, so pages stay stable while
+ * new mail arrives. `match` filters rows the range cannot (visibility, a second filter).
  */
 export async function listTickets(
   db: Db,
-  opts: { status?: TicketStatus; limit: number; cursor?: string; match?: (t: Ticket) => boolean },
+  opts: { status?: TicketStatus; range?: IndexRange; limit: number; cursor?: string; match?: (t: FullTicket) => boolean },
 ): Promise<TicketPage> {
-  const prefix = opts.status ? `s:${opts.status}:` : 'u:';
-  const items: Ticket[] = [];
-  let upper = opts.cursor && opts.cursor.startsWith(prefix) ? opts.cursor : prefix + '~';
-  let lastKey: string | null = null;
-  // Read the index in chunks; with a `match` filter some rows are skipped.
+  const range = opts.range ?? (opts.status ? ticketIndex.status(opts.status) : ticketIndex.updated());
+  const inRange = opts.cursor !== undefined && opts.cursor >= range.gte && opts.cursor < range.lt;
+  // The unread part of the range: below the last key read when descending, above it when ascending.
+  let lastKey = inRange ? opts.cursor! : null;
+  const unread = () =>
+    range.ascending
+      ? lastKey === null ? { gte: range.gte, lt: range.lt } : { gt: lastKey, lt: range.lt }
+      : { gte: range.gte, lt: lastKey ?? range.lt };
+  const items: FullTicket[] = [];
   for (;;) {
-    const keys = await db.keys(db.sub.tidx, { gte: prefix, lt: upper, reverse: true, limit: Math.max(opts.limit * 2, 50) });
+    const keys = await db.keys(db.sub.tidx, { ...unread(), reverse: !range.ascending, limit: Math.max(opts.limit * 2, 50) });
     if (keys.length === 0) return { items, nextCursor: null };
     const numbers = keys.map((k) => k.slice(k.lastIndexOf(':') + 1));
     const tickets = (await db.sub.ticket.getMany(numbers)) as Array<Ticket | undefined>;
     for (let i = 0; i < keys.length; i++) {
-      const t = tickets[i];
       lastKey = keys[i]!;
-      if (!t || (opts.match && !opts.match(t))) continue;
+      const stored = tickets[i];
+      if (!stored) continue;
+      const t = withTicketDefaults(stored);
+      if (opts.match && !opts.match(t)) continue;
       items.push(t);
       if (items.length === opts.limit) {
-        const more = await db.keys(db.sub.tidx, { gte: prefix, lt: lastKey, reverse: true, limit: 1 });
+        const more = await db.keys(db.sub.tidx, { ...unread(), reverse: !range.ascending, limit: 1 });
         return { items, nextCursor: more.length ? lastKey : null };
       }
     }
-    upper = lastKey!;
   }
 }
 

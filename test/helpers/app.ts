@@ -15,7 +15,12 @@ export interface TestApp extends App {
   close(): Promise<void>;
 }
 
-export type ApiClient = (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+export type ApiClient = ((path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>) & {
+  /** The session's CSRF token, sent automatically as X-CSRF-Token on every change. */
+  csrfToken: string;
+  /** The logged-in user as login returned it. */
+  user: { id: string; email: string; name: string; role: string; departments: string[] };
+};
 
 export function tempDir(prefix = 'mxdesk-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -53,8 +58,10 @@ export async function startTestApp(opts: { env?: Record<string, string>; dns?: R
     resolver: opts.resolver ?? fixedResolver(opts.dns ?? DEFAULT_DNS),
     log: opts.log ?? createLogger(process.env.MXDESK_TEST_LOG ?? 'silent'),
     now: opts.now,
+    loginLimits: opts.loginLimits,
   });
-  const api: ApiClient = opts.login === false ? () => Promise.reject(new Error('this test app was started without logging in')) : await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
+  const notLoggedIn = Object.assign(() => Promise.reject(new Error('this test app was started without logging in')), { csrfToken: '', user: { id: '', email: '', name: '', role: '', departments: [] } }) as ApiClient;
+  const api: ApiClient = opts.login === false ? notLoggedIn : await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
   return {
     ...app,
     dataDir: config.dataDir,
@@ -70,17 +77,25 @@ export async function login(base: string, email: string, password: string): Prom
   const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return (p, init = {}) => {
+  const { csrfToken, user } = (await res.json()) as { csrfToken: string; user: ApiClient['user'] };
+  const client = (p: string, init: RequestInit & { json?: unknown } = {}) => {
     const headers = new Headers(init.headers);
     headers.set('cookie', cookie);
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && !headers.has('x-csrf-token')) headers.set('x-csrf-token', csrfToken);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(init.json);
     }
-    return fetch(`${base}${p}`, { ...init, headers, body });
+    const { json: _json, ...rest } = init;
+    return fetch(`${base}${p}`, { ...rest, headers, body });
   };
+  return Object.assign(client, { csrfToken, user });
 }
+
+/** The base URL of a test app's HTTP API. */
+export const baseUrl = (app: App) => `http://127.0.0.1:${app.httpPort}`;
 
 /** A simple RFC 5322 message. */
 export function mail(opts: { from?: string; to?: string; subject?: string; body?: string; messageId?: string; headers?: Record<string, string>; date?: string }): string {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { getMessage } from '../../store/tickets.js';
+import { getSettings } from '../../store/directory.js';
+import { messageFor, userOf } from '../guard.js';
 import { notFound } from '../errors.js';
 
 /** RFC 6266 filename parameter: ASCII fallback plus the UTF-8 form of RFC 8187. */
@@ -14,6 +15,7 @@ export async function messageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/messages/:id/raw', { schema: { params: idParam } }, async (req, reply) => {
     const { id } = req.params as { id: string };
+    await messageFor(app, req, id);
     const raw = await db.getBuffer(db.sub.raw, id);
     if (!raw) throw notFound('That message');
     return reply
@@ -24,6 +26,10 @@ export async function messageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/attachments/:id', { schema: { params: idParam } }, async (req, reply) => {
     const { id } = req.params as { id: string };
+    const messageId = await db.get<string>(db.sub.attof, id);
+    if (messageId) await messageFor(app, req, messageId).catch(() => Promise.reject(notFound('That attachment')));
+    // Attachments stored before attof existed: only who sees every ticket may read them.
+    else if (userOf(req).role !== 'admin' && (await getSettings(db)).agentVisibility !== 'all') throw notFound('That attachment');
     const content = await db.getBuffer(db.sub.att, id);
     if (!content) throw notFound('That attachment');
     // The meta (name, type) lives on the message; the attachment key is enough to serve it.
@@ -37,8 +43,6 @@ export async function messageRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/messages/:id', { schema: { params: idParam } }, async (req) => {
     const { id } = req.params as { id: string };
-    const m = await getMessage(db, id);
-    if (!m) throw notFound('That message');
-    return m;
+    return messageFor(app, req, id);
   });
 }

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { ticketUpdateRoutes } from './ticket-updates.js';
+import { commentRoutes } from './comments.js';
+import { taskRoutes } from './tasks.js';
+import { userRoutes } from './users.js';
+import { departmentRoutes } from './departments.js';
+import { tokenRoutes } from './tokens.js';
+import { auditRoutes } from './audit.js';
+import { bulkRoutes } from './bulk.js';
+import { trashRoutes } from './trash.js';
+import { mergeRoutes } from './merge.js';
+import { contactRoutes } from './contacts.js';
+import { customFieldRoutes } from './custom-fields.js';
+
+/** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
+export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes]) {
+    api.register(routes);
+  }
+}

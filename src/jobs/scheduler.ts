@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.js';
+import { autoCloseWaiting } from './auto-close.js';
+import { purgeOldTrash } from './purge-trash.js';
+
+/** How often the timers run: auto-close counts in days, so a few minutes late is fine. */
+const INTERVAL_MS = 5 * 60_000;
+
+export interface Jobs {
+  /** Runs auto-close now with the app's clock; tests call it after moving the clock. */
+  runAutoClose(): Promise<number[]>;
+  /** Deletes tickets that have been in the Trash for 30 days. */
+  runPurge(): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+export function startJobs(deps: { db: Db; log: Logger; now: () => number; intervalMs?: number }): Jobs {
+  // Jobs run one after another, never two at once.
+  let running: Promise<unknown> = Promise.resolve();
+  const queue = <T>(name: string, job: () => Promise<T>) => {
+    const run = running.then(job);
+    running = run.catch((err) => deps.log.error({ err }, `jobs: ${name} failed; it runs again at the next tick`));
+    return run;
+  };
+  const runAutoClose = () => queue('auto-close', () => autoCloseWaiting(deps.db, deps.now(), deps.log));
+  const runPurge = () => queue('purge', () => purgeOldTrash(deps.db, deps.now(), deps.log));
+  const timer = setInterval(() => {
+    void runAutoClose().catch(() => undefined);
+    void runPurge().catch(() => undefined);
+  }, deps.intervalMs ?? INTERVAL_MS);
+  timer.unref();
+  return {
+    runAutoClose,
+    runPurge,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
