@@ -36,10 +36,6 @@ export async function supportAddressRoutes(app: FastifyInstance): Promise<void> 
     if (!(await getDepartment(db, id))) throw new ApiError(400, 'unknown_department', `Department ${id} does not exist.`);
   }
 
-  app.get('/departments', async () => ({
-    items: (await listDepartments(db)).map((d) => ({ id: d.id, name: d.name })),
-  }));
-
   app.get('/support-addresses', { schema: { response: { 200: { type: 'object', properties: { items: { type: 'array', items: addressSchema } } } } } }, async () => ({
     items: (await listSupportAddresses(db)).map(addressView),
   }));
