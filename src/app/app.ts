@@ -11,6 +11,7 @@ import { createResolver, type DnsResolver } from '../verdict/resolver.js';
 import { Ingestor } from '../ingest/ingest.js';
 import { buildHttp } from '../http/server.js';
 import { createLogger } from '../log.js';
+import { OutboundWorker } from '../outbound/worker.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 
@@ -26,6 +27,7 @@ export interface App {
   db: Db;
   log: Logger;
   ingestor: Ingestor;
+  outbound: OutboundWorker;
   smtp: SMTPServer;
   http: FastifyInstance;
   firstStart: FirstStart;
@@ -51,6 +53,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const resolver = opts.resolver ?? createResolver(config.dns.servers, config.dns.timeoutMs);
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
+  const outboundConfig = { ...config.outbound, hostname: config.hostname };
+  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now });
+  // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
+  ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
+  await outbound.start();
   const replayed = await ingestor.replay();
   if (replayed) log.info({ count: replayed }, 'spool: ticketing messages accepted before the last stop');
 
@@ -67,7 +74,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   smtpUp = true;
   const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
 
-  const http = buildHttp({ db, log, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
+  const http = buildHttp({ db, log, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open' });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -79,6 +86,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     db,
     log,
     ingestor,
+    outbound,
     smtp,
     http,
     firstStart: first,
@@ -94,6 +102,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await new Promise<void>((resolve) => smtp.close(() => resolve()));
         await http.close();
         await ingestor.idle();
+        await outbound.stop();
         await db.close();
       })();
       return stopping;

@@ -70,7 +70,10 @@ export type MessageFlag =
   | 'duplicate'
   | 'parse-error'
   | 'acknowledgement'
-  | 'system';
+  | 'system'
+  /** An outbound mail the requester did not receive (a forward, or a reply to others only). */
+  | 'private'
+  | 'forward';
 
 export interface Message {
   id: string;
@@ -146,6 +149,10 @@ export interface DeskSettings {
   ackPerSenderPerHour: number;
   contactFromReplyTo: boolean;
   originalSenderCommand: boolean;
+  /** Replies carry the support address the ticket came in on as CC, so the team mailbox keeps a copy. */
+  autoCcSupport: boolean;
+  /** From: shows the agent ("Brad <support@x>") instead of the From address's friendly name. */
+  agentNameInFrom: boolean;
 }
 
 export const DEFAULT_SETTINGS: DeskSettings = {
@@ -156,4 +163,6 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   ackPerSenderPerHour: 3,
   contactFromReplyTo: false,
   originalSenderCommand: true,
+  autoCcSupport: false,
+  agentNameInFrom: false,
 };

@@ -9,12 +9,17 @@ import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
 import type { User } from '../desk/types.js';
+import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
+import { fromAddressRoutes } from './routes/from-addresses.js';
+import { replyRoutes } from './routes/replies.js';
 
 export interface HttpDeps {
   db: Db;
   log: Logger;
   /** True when SMTP, store and HTTP are all serving. */
   healthy: () => boolean;
+  /** The queue replies go to, and what sealing relay passwords and signing Message-IDs need. */
+  outbound: { worker: OutboundWorker; secret: Buffer; config: OutboundConfig };
 }
 
 declare module 'fastify' {
@@ -70,6 +75,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     });
     api.register(ticketRoutes);
     api.register(messageRoutes);
+    api.register(fromAddressRoutes);
+    api.register(replyRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

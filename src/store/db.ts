@@ -22,7 +22,10 @@ import type { AbstractSublevel } from 'abstract-level';
 // user       <id>                                  User
 // login      <email>                               user id
 // session    <sha256 of token>                     Session
-// outq       <id>                                  OutboundItem
+// outq       <id>                                  OutboundItem still to send (queued, sending, retrying)
+// outdone    <id>                                  OutboundItem finished (sent, failed, cancelled)
+//                                                  — the id is the ticket message's id
+// fromaddr   <id>                                  FromAddress with its relay (password sealed)
 // rate       <kind>:<key>                          number[] of timestamps
 
 type Json = any;
@@ -47,6 +50,8 @@ export interface Sublevels {
   login: JsonSub;
   session: JsonSub;
   outq: JsonSub;
+  outdone: JsonSub;
+  fromaddr: JsonSub;
   rate: JsonSub;
 }
 
@@ -96,6 +101,8 @@ export class Db {
       login: json('login'),
       session: json('session'),
       outq: json('outq'),
+      outdone: json('outdone'),
+      fromaddr: json('fromaddr'),
       rate: json('rate'),
     };
   }

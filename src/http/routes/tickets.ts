@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { getTicket, listTickets, messagesOf } from '../../store/tickets.js';
 import { listDepartments } from '../../store/directory.js';
+import { outboundOf } from '../../store/outbound.js';
+import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 import type { Department, Message, Ticket, TicketStatus } from '../../desk/types.js';
 import { ApiError, notFound } from '../errors.js';
 
@@ -44,7 +46,8 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     const ticket = await getTicket(db, number);
     if (!ticket) throw notFound(`Ticket #${number}`);
     const [messages, depts] = await Promise.all([messagesOf(db, number), departmentsById()]);
-    return { ...ticketSummary(ticket, depts), participants: ticket.participants, flags: ticket.flags, linkedTickets: ticket.linkedTickets, messages: messages.map(messageView) };
+    const deliveries = await outboundOf(db, messages.filter((m) => m.direction === 'out').map((m) => m.id));
+    return { ...ticketSummary(ticket, depts), participants: ticket.participants, flags: ticket.flags, linkedTickets: ticket.linkedTickets, messages: messages.map((m) => messageView(m, deliveries.get(m.id))) };
   });
 }
 
@@ -64,7 +67,7 @@ export function ticketSummary(t: Ticket, depts: Map<string, Department>) {
   };
 }
 
-export function messageView(m: Message) {
+export function messageView(m: Message, delivery?: OutboundItem) {
   return {
     id: m.id,
     direction: m.direction,
@@ -81,6 +84,7 @@ export function messageView(m: Message) {
     verdict: m.verdict,
     envelope: m.envelope,
     flags: m.flags,
+    ...(delivery ? { delivery: deliveryView(delivery) } : {}),
   };
 }
 
