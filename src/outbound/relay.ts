@@ -31,6 +31,9 @@ export interface RelayError extends Error {
   responseCode?: number;
   response?: string;
   command?: string;
+  timeoutType?: string;
+  /** False when the connection opened but no greeting came. */
+  greeted?: boolean;
 }
 
 export async function openRelay(relay: RelaySettings, password: string | undefined, opts: RelayOptions): Promise<RelaySession> {
@@ -67,6 +70,8 @@ export async function openRelay(relay: RelaySettings, password: string | undefin
     await step<void>((done) => conn.connect((err) => done(err)));
     if (relay.username) await step<void>((done) => conn.login({ user: relay.username, pass: password ?? '' }, (err) => done(err)));
   } catch (err) {
+    // Whether the relay ever spoke tells a silent implicit-TLS port from a slow network.
+    (err as RelayError).greeted = Boolean(conn.lastServerResponse);
     conn.close();
     throw err;
   }
@@ -118,7 +123,7 @@ export function describeRelayError(err: RelayError, relay: RelaySettings): strin
   if (relay.security === 'ssl' && /wrong version number|packet length too long|unknown protocol|http request/i.test(text)) {
     return `${where} does not speak SSL (implicit TLS) from the first byte: this looks like a STARTTLS or plain port (such as 587 or 25). Choose TLS (STARTTLS) instead.`;
   }
-  if (relay.security !== 'ssl' && err.code === 'ETIMEDOUT' && /greeting/i.test(text)) {
+  if (relay.security !== 'ssl' && err.code === 'ETIMEDOUT' && err.greeted === false && err.timeoutType !== 'CONNECT_TIMEOUT') {
     return `${where} accepted the connection but sent no greeting: it probably expects SSL (implicit TLS), as on port 465. Choose SSL instead.`;
   }
   if (relay.security === 'starttls' && err.code === 'ETLS' && err.command === 'STARTTLS' || /STARTTLS not supported|does not support required STARTTLS|Can't upgrade/i.test(text)) {

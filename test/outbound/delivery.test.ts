@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
+import { sendMail } from '../helpers/smtp-client.js';
 import { startRelay, waitFor, type Relay } from './relays.js';
 import { addFromAddress, customerWrites, header, parse, ticket, userWithRole } from './fixtures.js';
 
@@ -154,5 +155,38 @@ describe('replies leave through a plain relay, threaded, exactly once', () => {
     expect(res.status).toBe(403);
     expect((await json(res)).error.code).toBe('forbidden');
     expect((await basic(`/api/v1/tickets/${number}/forward`, { method: 'POST', json: { to: ['x@example.net'] } })).status).toBe(403);
+  });
+});
+
+describe('a customer answers our reply from their own client', () => {
+  let app: TestApp;
+  let relay: Relay;
+  beforeAll(async () => {
+    relay = await startRelay('plain');
+    app = await startTestApp();
+    await addFromAddress(app, relay);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await relay?.close();
+  });
+
+  it('threads back into the ticket through the signed Message-ID even without the subject token', async () => {
+    const { number } = await customerWrites(app, { subject: 'Broken zipper' });
+    const { id } = await json(app.api(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'Please send us a photo.' } }));
+    const ours = (await ticket(app, number)).messages.find((m: any) => m.id === id).messageId as string;
+    const sent = await waitFor(async () => relay.received.find((r) => r.raw.includes(ours)), 'our reply at the relay');
+    expect((await parse(sent.raw)).subject).toContain(`[#${number}]`);
+    expect((await ticket(app, number)).status).toBe('waiting');
+
+    // The customer's client drops the token but keeps In-Reply-To/References (RFC 5322 §3.6.4).
+    const answer = mail({ subject: 'Re: Broken zipper', body: 'Photo attached in spirit.', headers: { 'In-Reply-To': ours, References: ours } });
+    expect((await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: answer })).code).toBe(250);
+    await app.ingestor.idle();
+    const t = await ticket(app, number);
+    expect(t.messages.at(-1).text).toContain('Photo attached in spirit.');
+    expect(t.status).toBe('open');
+    const list = await json(app.api('/api/v1/tickets'));
+    expect(list.items.filter((x: any) => x.subject.includes('zipper'))).toHaveLength(1);
   });
 });
