@@ -12,6 +12,7 @@ import { Ingestor } from '../ingest/ingest.js';
 import { buildHttp } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { OutboundWorker } from '../outbound/worker.js';
+import { dkimSigner } from '../outbound/dkim.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 
@@ -54,7 +55,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
-  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now });
+  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   await outbound.start();

@@ -12,6 +12,7 @@ import type { User } from '../desk/types.js';
 import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
 import { fromAddressRoutes } from './routes/from-addresses.js';
 import { replyRoutes } from './routes/replies.js';
+import { dkimRoutes } from './routes/dkim.js';
 
 export interface HttpDeps {
   db: Db;
@@ -77,6 +78,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(messageRoutes);
     api.register(fromAddressRoutes);
     api.register(replyRoutes);
+    api.register(dkimRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -26,6 +26,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // outdone    <id>                                  OutboundItem finished (sent, failed, cancelled)
 //                                                  — the id is the ticket message's id
 // fromaddr   <id>                                  FromAddress with its relay (password sealed)
+// dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
 
 type Json = any;
@@ -52,6 +53,7 @@ export interface Sublevels {
   outq: JsonSub;
   outdone: JsonSub;
   fromaddr: JsonSub;
+  dkim: JsonSub;
   rate: JsonSub;
 }
 
@@ -103,6 +105,7 @@ export class Db {
       outq: json('outq'),
       outdone: json('outdone'),
       fromaddr: json('fromaddr'),
+      dkim: json('dkim'),
       rate: json('rate'),
     };
   }
