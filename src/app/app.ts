@@ -64,7 +64,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   let smtpUp = false;
   let httpUp = false;
-  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => ingestor.enqueue(e), now: opts.now });
+  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => {
+    ingestor.enqueue(e);
+    void outbound.noteBounce(e).catch((err) => log.error({ err, id: e.id }, 'outbound: could not read a bounce'));
+  }, now: opts.now });
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
     smtp.listen(config.smtp.port, config.smtp.host, () => {

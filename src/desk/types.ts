@@ -153,6 +153,8 @@ export interface DeskSettings {
   autoCcSupport: boolean;
   /** From: shows the agent ("Brad <support@x>") instead of the From address's friendly name. */
   agentNameInFrom: boolean;
+  /** Envelope sender bounce+<token>@<support domain>, so a bounce marks its reply failed (VERP). */
+  verpBounces: boolean;
 }
 
 export const DEFAULT_SETTINGS: DeskSettings = {
@@ -165,4 +167,5 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   originalSenderCommand: true,
   autoCcSupport: false,
   agentNameInFrom: false,
+  verpBounces: false,
 };

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
 import { getTicket } from '../store/tickets.js';
+import { getSettings } from '../store/directory.js';
+import type { SpoolEntry } from '../spool/spool.js';
 import { getFromAddress, getOutbound, listFromAddresses, pendingOutbound, putOutbound } from '../store/outbound.js';
 import type { OutboundItem } from './item.js';
 import { chooseFromAddress, type FromAddress } from './from-address.js';
@@ -8,6 +10,7 @@ import { composeRaw, envelopeRecipients } from './compose.js';
 import { describeRelayError, isPermanent, openRelay, type RelayError } from './relay.js';
 import { open } from './secret-box.js';
 import { nextAttemptAfter } from './schedule.js';
+import { itemOfVerp, verpAddress } from './verp.js';
 
 export interface OutboundConfig {
   /** Waits between attempts after a temporary failure, ms; the last one repeats. */
@@ -168,12 +171,16 @@ export class OutboundWorker {
     const item = await getOutbound(db, id);
     const now = this.now();
     if (!item || (item.state !== 'queued' && item.state !== 'retrying') || item.nextAttemptAt > now) return null;
-    const from = await this.fromFor(item);
+    const ticket = await getTicket(db, item.ticketNumber);
+    const from = await this.fromFor(item, ticket?.departmentId ?? '');
     if (!from) {
       const waiting = this.retryOrGiveUp({ ...item, attempts: item.attempts + 1, lastAttemptAt: now }, 'No active From address with a relay is set up for this ticket; the mail waits until an admin adds one.');
       await db.commit(putOutboundBatch(db, waiting), true);
       return null;
     }
+    // VERP goes to the domain the customer wrote to: ours, so the MX takes the bounce back.
+    const verpDomain = ticket?.alias.split('@')[1];
+    const envelopeFrom = item.envelopeFrom ?? ((await getSettings(db)).verpBounces && verpDomain ? verpAddress(this.deps.secret, item.id, verpDomain) : undefined);
     // Acknowledgements are queued by ingest, which knows no relays: they take the address
     // chosen for the ticket, keeping the support address when it is the From address itself.
     const sending: OutboundItem = {
@@ -183,20 +190,43 @@ export class OutboundWorker {
       lastAttemptAt: now,
       fromAddressId: from.id,
       from: { email: from.address, name: item.from.name || from.name },
+      envelopeFrom,
     };
     await db.commit(putOutboundBatch(db, sending), true);
     return { item: sending, from };
   }
 
-  private async fromFor(item: OutboundItem): Promise<FromAddress | undefined> {
+  private async fromFor(item: OutboundItem, departmentId: string): Promise<FromAddress | undefined> {
     const { db } = this.deps;
     if (item.fromAddressId) {
       const chosen = await getFromAddress(db, item.fromAddressId);
       if (chosen?.enabled) return chosen;
     }
-    const ticket = await getTicket(db, item.ticketNumber);
-    const all = await listFromAddresses(db);
-    return chooseFromAddress(all, { alias: item.from.email, departmentId: ticket?.departmentId ?? '' });
+    return chooseFromAddress(await listFromAddresses(db), { alias: item.from.email, departmentId });
+  }
+
+  /**
+   * A bounce to one of our VERP envelope senders fails that very mail. Only null-sender mail
+   * counts (RFC 5321 §4.5.5: DSNs are sent with MAIL FROM:<>); an auto-reply to the envelope
+   * sender is not a bounce. The bounce itself is ticketed by ingest as usual.
+   */
+  async noteBounce(entry: SpoolEntry): Promise<void> {
+    const { db, log, secret } = this.deps;
+    if (entry.envelope.mailFrom !== '') return;
+    const ids = entry.envelope.rcptTo.map((r) => itemOfVerp(secret, r)).filter((id): id is string => id !== null);
+    if (ids.length === 0) return;
+    const raw = (await db.getBuffer(db.sub.raw, entry.id))?.subarray(0, 256 * 1024).toString('latin1') ?? '';
+    // RFC 3464 §2.3.6 Diagnostic-Code, else §2.3.4 Status.
+    const diagnostic = /^Diagnostic-Code:\s*(.+(?:\r?\n[ \t].+)*)/im.exec(raw)?.[1]?.replace(/\s+/g, ' ') ?? /^Status:\s*(\S+)/im.exec(raw)?.[1] ?? 'no reason given';
+    for (const id of ids) {
+      await db.serial(async () => {
+        const item = await getOutbound(db, id);
+        if (!item || item.state === 'failed' || item.state === 'cancelled') return;
+        const failed: OutboundItem = { ...item, state: 'failed', lastReply: `Bounced after the relay accepted it: ${diagnostic}`, finishedAt: this.now() };
+        await db.commit(putOutboundBatch(db, failed), true);
+        log.warn({ id, ticket: item.ticketNumber, diagnostic }, 'outbound: a bounce came back for this mail');
+      });
+    }
   }
 
   private async compose(item: OutboundItem): Promise<Buffer> {
