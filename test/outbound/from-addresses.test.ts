@@ -110,7 +110,11 @@ describe('From addresses on TLS relays: test connection, secrecy of the password
 
   it('only admins manage From addresses; a department keeps at least one', async () => {
     const agent = await userWithRole(app, 'agent');
-    const res = await agent('/api/v1/from-addresses');
+    // Agents see the active addresses to pick from, without their relays.
+    const offered = await json(agent('/api/v1/from-addresses'));
+    expect(offered.items.map((f: any) => f.address).sort()).toEqual(['billing@help.test', 'support@support.test']);
+    expect(offered.items.every((f: any) => f.relay === undefined)).toBe(true);
+    const res = await agent(`/api/v1/from-addresses/${tlsId}`, { method: 'PATCH', json: { name: 'Mine now' } });
     expect(res.status).toBe(403);
     expect((await json(res)).error.code).toBe('forbidden');
     expect((await agent(`/api/v1/from-addresses/${tlsId}/test`, { method: 'POST', json: {} })).status).toBe(403);

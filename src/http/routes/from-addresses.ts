@@ -87,8 +87,10 @@ export async function fromAddressRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.get('/from-addresses', async (req) => {
-    requireAdmin(req);
-    return { items: (await listFromAddresses(db)).map(fromAddressView) };
+    const all = await listFromAddresses(db);
+    if (req.user?.role === 'admin') return { items: all.map(fromAddressView) };
+    // Agents pick among the active ones when replying; relays are none of their business.
+    return { items: all.filter((f) => f.enabled).map((f) => ({ id: f.id, address: f.address, name: f.name, departmentId: f.departmentId, isDefault: f.isDefault })) };
   });
 
   app.post('/from-addresses', { schema: { body: bodySchema(['address', 'relay'], ['host', 'port', 'security']) } }, async (req, reply) => {
