@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, mail, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
-import { startRelay, waitFor, type Relay } from './relays.js';
-import { addFromAddress, customerWrites, header, parse, ticket, userWithRole } from './fixtures.js';
+import { waitFor, type Relay } from './relays.js';
+import { appWithPlainRelay, closeAll, customerWrites, header, parse, ticket, userWithRole } from './fixtures.js';
 
 describe('replies leave through a plain relay, threaded, exactly once', () => {
   let app: TestApp;
   let relay: Relay;
   beforeAll(async () => {
-    relay = await startRelay('plain');
-    app = await startTestApp({ env: { MXDESK_OUTBOUND_RETRY_SCHEDULE: '150ms', MXDESK_OUTBOUND_GIVE_UP_AFTER: '1h' } });
-    await addFromAddress(app, relay);
+    ({ app, relay } = await appWithPlainRelay({ MXDESK_OUTBOUND_RETRY_SCHEDULE: '150ms', MXDESK_OUTBOUND_GIVE_UP_AFTER: '1h' }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await relay?.close();
-  });
+  afterAll(() => closeAll(app, relay));
 
   const delivered = (messageId: string) => relay.received.filter((r) => r.raw.includes(messageId));
   const deliveryOf = async (number: number, id: string) => (await ticket(app, number)).messages.find((m: any) => m.id === id)?.delivery;
@@ -162,14 +157,9 @@ describe('a customer answers our reply from their own client', () => {
   let app: TestApp;
   let relay: Relay;
   beforeAll(async () => {
-    relay = await startRelay('plain');
-    app = await startTestApp();
-    await addFromAddress(app, relay);
+    ({ app, relay } = await appWithPlainRelay());
   });
-  afterAll(async () => {
-    await app?.close();
-    await relay?.close();
-  });
+  afterAll(() => closeAll(app, relay));
 
   it('threads back into the ticket through the signed Message-ID even without the subject token', async () => {
     const { number } = await customerWrites(app, { subject: 'Broken zipper' });

@@ -1,22 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate } from 'mailauth';
-import { json, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, type TestApp } from '../helpers/app.js';
 import { fixedResolver } from '../../src/verdict/resolver.js';
-import { startRelay, waitFor, type Relay } from './relays.js';
-import { addFromAddress, customerWrites, ticket, userWithRole } from './fixtures.js';
+import { waitFor, type Relay } from './relays.js';
+import { appWithPlainRelay, closeAll, customerWrites, ticket, userWithRole } from './fixtures.js';
 
 describe('DKIM signing of what we send', () => {
   let app: TestApp;
   let relay: Relay;
   beforeAll(async () => {
-    relay = await startRelay('plain');
-    app = await startTestApp();
-    await addFromAddress(app, relay);
+    ({ app, relay } = await appWithPlainRelay());
   });
-  afterAll(async () => {
-    await app?.close();
-    await relay?.close();
-  });
+  afterAll(() => closeAll(app, relay));
 
   const verify = async (raw: string, record: { name: string; value: string }) => {
     const res: any = await authenticate(Buffer.from(raw), {

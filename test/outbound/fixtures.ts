@@ -4,9 +4,9 @@ import { newId } from '../../src/store/ids.js';
 import { putUser } from '../../src/store/directory.js';
 import { hashPassword } from '../../src/auth/password.js';
 import type { Role } from '../../src/desk/types.js';
-import { json, login, mail, type ApiClient, type TestApp } from '../helpers/app.js';
+import { json, login, mail, startTestApp, type ApiClient, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
-import type { Relay } from './relays.js';
+import { startRelay, type Relay } from './relays.js';
 
 // Steps the outbound tests share: a From address on a relay, a customer mail that opens a
 // ticket, a user of a given role.
@@ -53,3 +53,16 @@ export function parse(raw: string): Promise<ParsedMail> {
 }
 
 export const header = (m: ParsedMail, name: string) => m.headers.get(name.toLowerCase());
+
+/** An app whose default support address sends through a fresh plain relay. */
+export async function appWithPlainRelay(env: Record<string, string> = {}): Promise<{ app: TestApp; relay: Relay }> {
+  const relay = await startRelay('plain');
+  const app = await startTestApp({ env });
+  await addFromAddress(app, relay);
+  return { app, relay };
+}
+
+export async function closeAll(app: TestApp | undefined, ...relays: Array<Relay | undefined>): Promise<void> {
+  await app?.close();
+  await Promise.all(relays.map((r) => r?.close()));
+}

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
 import { Batch } from '../../src/store/db.js';
 import { getSettings, putSettings } from '../../src/store/directory.js';
-import { startRelay, waitFor, type Relay } from './relays.js';
-import { addFromAddress, customerWrites, ticket } from './fixtures.js';
+import { waitFor, type Relay } from './relays.js';
+import { appWithPlainRelay, closeAll, customerWrites, ticket } from './fixtures.js';
 
 /** A delivery status notification as a remote MTA sends it (RFC 3464), quoting the headers it got. */
 function dsn(to: string, original: string): string {
@@ -45,17 +45,12 @@ describe('VERP: a bounce for a reply marks that reply failed', () => {
   let app: TestApp;
   let relay: Relay;
   beforeAll(async () => {
-    relay = await startRelay('plain');
-    app = await startTestApp();
-    await addFromAddress(app, relay);
+    ({ app, relay } = await appWithPlainRelay());
     const batch = new Batch();
     putSettings(app.db, batch, { ...(await getSettings(app.db)), verpBounces: true });
     await app.db.commit(batch, true);
   });
-  afterAll(async () => {
-    await app?.close();
-    await relay?.close();
-  });
+  afterAll(() => closeAll(app, relay));
 
   it('sends with envelope sender bounce+<token>@<support domain>; the MX takes the bounce and the reply shows failed', async () => {
     const { number } = await customerWrites(app, { subject: 'Will bounce' });
