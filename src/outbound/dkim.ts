@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import type { Db } from '../store/db.js';
 import { getDkimKey } from '../store/dkim.js';
-import { open } from './secret-box.js';
+import { unseal } from './secret-box.js';
 import type { OutboundItem } from './item.js';
 
 // Optional DKIM signing (RFC 6376) of what we send, per From domain: mxdesk makes the key,
@@ -45,7 +45,7 @@ export function dkimSigner(db: Db, secret: Buffer) {
     const signed = await dkimSign(raw, {
       canonicalization: 'relaxed/relaxed',
       algorithm: 'rsa-sha256',
-      signatureData: [{ signingDomain: domain, selector: key.selector, privateKey: open(secret, key.privateKeySealed, DKIM_PURPOSE) }],
+      signatureData: [{ signingDomain: domain, selector: key.selector, privateKey: unseal(secret, key.privateKeySealed, DKIM_PURPOSE) }],
     } as any);
     if (signed.errors?.length) throw new Error(`DKIM signing failed: ${String((signed.errors[0] as any)?.message ?? signed.errors[0])}`);
     return Buffer.concat([Buffer.from(signed.signatures), raw]);

@@ -19,7 +19,7 @@ export function seal(secret: Buffer, clear: string, purpose = 'relay-password'):
   return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.');
 }
 
-export function open(secret: Buffer, sealed: string, purpose = 'relay-password'): string {
+export function unseal(secret: Buffer, sealed: string, purpose = 'relay-password'): string {
   const [version, iv, tag, data] = sealed.split('.');
   if (version !== VERSION || !iv || !tag || data === undefined) throw new Error('sealed value: unknown format');
   const decipher = createDecipheriv('aes-256-gcm', keyFor(secret, purpose), Buffer.from(iv, 'base64url'));

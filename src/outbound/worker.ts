@@ -8,7 +8,7 @@ import type { OutboundItem } from './item.js';
 import { chooseFromAddress, type FromAddress } from './from-address.js';
 import { composeRaw, envelopeRecipients } from './compose.js';
 import { describeRelayError, isPermanent, openRelay, type RelayError } from './relay.js';
-import { open } from './secret-box.js';
+import { unseal } from './secret-box.js';
 import { nextAttemptAfter } from './schedule.js';
 import { itemOfVerp, verpAddress } from './verp.js';
 
@@ -51,6 +51,8 @@ export class OutboundWorker {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<string>();
+  /** Due items with no From address to send them: left untouched, looked at again later. */
+  private readonly waitingForFrom = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -109,6 +111,7 @@ export class OutboundWorker {
     this.again = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.waitingForFrom.clear();
     const pending = await pendingOutbound(this.deps.db);
     const now = this.now();
     const due = pending.filter((i) => i.state !== 'sending' && i.nextAttemptAt <= now && !this.inFlight.has(i.id));
@@ -116,12 +119,15 @@ export class OutboundWorker {
       await Promise.all(due.slice(i, i + CONCURRENCY).map((item) => this.attempt(item.id)));
       if (this.stopped) return;
     }
-    const later = (await pendingOutbound(this.deps.db)).filter((i) => i.state !== 'sending');
+    const later = (await pendingOutbound(this.deps.db)).filter((i) => i.state !== 'sending' && !this.waitingForFrom.has(i.id));
     if (later.some((i) => i.nextAttemptAt <= this.now())) {
       this.again = true;
       return;
     }
-    const next = Math.min(...later.map((i) => i.nextAttemptAt));
+    // Mail without a From address is looked at again after the first retry wait, or at once
+    // when an admin changes From addresses (the API wakes the worker).
+    const recheck = this.waitingForFrom.size ? this.now() + (this.deps.config.retrySchedule[0] ?? 60_000) : Infinity;
+    const next = Math.min(recheck, ...later.map((i) => i.nextAttemptAt));
     if (Number.isFinite(next) && !this.stopped) {
       // setTimeout takes at most 2^31-1 ms; a longer wait is simply re-armed.
       this.timer = setTimeout(() => this.wake(), Math.min(Math.max(next - this.now(), 0), 2 ** 31 - 1));
@@ -139,7 +145,7 @@ export class OutboundWorker {
       let outcome: OutboundItem;
       try {
         const raw = await this.compose(item);
-        const password = from.passwordSealed ? open(this.deps.secret, from.passwordSealed) : undefined;
+        const password = from.passwordSealed ? unseal(this.deps.secret, from.passwordSealed) : undefined;
         const relay = await openRelay(from.relay, password, { hostname: this.deps.config.hostname, timeoutMs: this.deps.config.timeoutMs });
         try {
           if (relay.maxSize !== from.relayMaxSize) await this.rememberSize(from.id, relay.maxSize);
@@ -174,8 +180,14 @@ export class OutboundWorker {
     const ticket = await getTicket(db, item.ticketNumber);
     const from = await this.fromFor(item, ticket?.departmentId ?? '');
     if (!from) {
-      const waiting = this.retryOrGiveUp({ ...item, attempts: item.attempts + 1, lastAttemptAt: now }, 'No active From address with a relay is set up for this ticket; the mail waits until an admin adds one.');
-      await db.commit(putOutboundBatch(db, waiting), true);
+      // Nothing was tried, so nothing is written: the mail stays 'queued' until an admin sets
+      // up a From address, or fails once it has waited longer than outbound.giveUpAfter.
+      if (now - (item.queuedAt ?? item.createdAt) > this.deps.config.giveUpAfter) {
+        const failed: OutboundItem = { ...item, state: 'failed', lastReply: 'No active From address with a relay was set up for this ticket in time; nothing was sent.', finishedAt: now };
+        await db.commit(putOutboundBatch(db, failed), true);
+      } else {
+        this.waitingForFrom.add(id);
+      }
       return null;
     }
     // VERP goes to the domain the customer wrote to: ours, so the MX takes the bounce back.

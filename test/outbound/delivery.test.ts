@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, mail, type TestApp } from '../helpers/app.js';
+import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
-import { waitFor, type Relay } from './relays.js';
-import { appWithPlainRelay, closeAll, customerWrites, header, parse, ticket, userWithRole } from './fixtures.js';
+import { startRelay, waitFor, type Relay } from './relays.js';
+import { addFromAddress, appWithPlainRelay, closeAll, customerWrites, header, parse, ticket, userWithRole } from './fixtures.js';
 
 describe('replies leave through a plain relay, threaded, exactly once', () => {
   let app: TestApp;
@@ -178,5 +178,29 @@ describe('a customer answers our reply from their own client', () => {
     expect(t.status).toBe('open');
     const list = await json(app.api('/api/v1/tickets'));
     expect(list.items.filter((x: any) => x.subject.includes('zipper'))).toHaveLength(1);
+  });
+});
+
+describe('before any From address exists', () => {
+  let app: TestApp;
+  let relay: Relay;
+  beforeAll(async () => {
+    relay = await startRelay('plain');
+    app = await startTestApp();
+  });
+  afterAll(() => closeAll(app, relay));
+
+  it('an acknowledgement waits, untouched, and goes out as soon as an admin adds a From address; a reply is refused clearly', async () => {
+    const { number } = await customerWrites(app, { subject: 'Early bird' });
+    const ack = (await ticket(app, number)).messages.find((m: any) => m.flags.includes('acknowledgement'));
+    await app.outbound.idle();
+    expect(ack.delivery).toMatchObject({ state: 'queued', attempts: 0 });
+    expect((await ticket(app, number)).messages.find((m: any) => m.id === ack.id).delivery).toMatchObject({ state: 'queued', attempts: 0 });
+    const refused = await app.api(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'Too early' } });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error.code).toBe('no_from_address');
+
+    await addFromAddress(app, relay);
+    await waitFor(async () => relay.received.find((r) => r.raw.includes(ack.messageId)), 'the acknowledgement at the relay');
   });
 });

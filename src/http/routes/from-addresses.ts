@@ -4,7 +4,7 @@ import { newId } from '../../store/ids.js';
 import { delFromAddress, getFromAddress, listFromAddresses, putFromAddress } from '../../store/outbound.js';
 import { listDepartments } from '../../store/directory.js';
 import { chooseFromAddress, fromAddressView, type FromAddress } from '../../outbound/from-address.js';
-import { open, seal } from '../../outbound/secret-box.js';
+import { seal, unseal } from '../../outbound/secret-box.js';
 import { testRelay } from '../../outbound/relay-test.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 
@@ -57,7 +57,7 @@ function requireAdmin(req: FastifyRequest): void {
 /** Admin-only: the addresses replies leave from, each with its relay. */
 export async function fromAddressRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
-  const { secret, config } = app.deps.outbound;
+  const { secret, config, worker } = app.deps.outbound;
 
   /** Applies a change in one serial section, refusing one that leaves a department without a From address. */
   const change = (apply: (all: FromAddress[]) => Promise<{ next: FromAddress[]; batch: Batch; result?: FromAddress }>) =>
@@ -70,6 +70,8 @@ export async function fromAddressRoutes(app: FastifyInstance): Promise<void> {
         }
       }
       await db.commit(batch, true);
+      // Mail that waited for a From address may go now.
+      worker.wake();
       return result;
     });
 
@@ -166,7 +168,7 @@ export async function fromAddressRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as { id: string };
     const from = await getFromAddress(db, id);
     if (!from) throw notFound('That From address');
-    const password = from.passwordSealed ? open(secret, from.passwordSealed) : undefined;
+    const password = from.passwordSealed ? unseal(secret, from.passwordSealed) : undefined;
     const sendTo = (req.body as { sendTestMail?: boolean } | null)?.sendTestMail ? req.user!.email : undefined;
     const result = await testRelay(from, password, { hostname: config.hostname, timeoutMs: config.timeoutMs, sendTo });
     if (result.ok && result.maxSize !== from.relayMaxSize) {
