@@ -4,23 +4,23 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { ApiError } from './errors.js';
 import { currentUser } from './sessions.js';
+import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
+import { fromAddressRoutes } from './routes/from-addresses.js';
+import { replyRoutes } from './routes/replies.js';
+import { dkimRoutes } from './routes/dkim.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { messageRoutes } from './routes/messages.js';
 import type { User } from '../desk/types.js';
-import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
-import { fromAddressRoutes } from './routes/from-addresses.js';
-import { replyRoutes } from './routes/replies.js';
-import { dkimRoutes } from './routes/dkim.js';
 
 export interface HttpDeps {
   db: Db;
   log: Logger;
-  /** True when SMTP, store and HTTP are all serving. */
-  healthy: () => boolean;
   /** The queue replies go to, and what sealing relay passwords and signing Message-IDs need. */
   outbound: { worker: OutboundWorker; secret: Buffer; config: OutboundConfig };
+  /** True when SMTP, store and HTTP are all serving. */
+  healthy: () => boolean;
 }
 
 declare module 'fastify' {
@@ -74,11 +74,11 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.addHook('onRequest', async (req) => {
       req.user = await currentUser(deps.db, req);
     });
-    api.register(ticketRoutes);
-    api.register(messageRoutes);
     api.register(fromAddressRoutes);
     api.register(replyRoutes);
     api.register(dkimRoutes);
+    api.register(ticketRoutes);
+    api.register(messageRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }
