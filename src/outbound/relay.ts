@@ -132,6 +132,10 @@ export function describeRelayError(err: RelayError, relay: RelaySettings): strin
   if (/certificate|self[- ]signed|unable to verify|CERT_|altnames/i.test(text)) {
     return `The relay's TLS certificate was rejected (${firstLine(err.message)}). Tick "accept self-signed certificate" only if you trust this relay.`;
   }
+  // RFC 3207 §4: 530 "Must issue a STARTTLS command first" (538 in some servers).
+  if (relay.security === 'plain' && (err.responseCode === 530 || err.responseCode === 538 || /STARTTLS/i.test(err.response ?? ''))) {
+    return `${where} wants TLS before login, and Plain never starts it. Choose TLS (STARTTLS) for this port.`;
+  }
   if (err.code === 'EAUTH') {
     if (/Missing credentials/i.test(text)) return `The relay asks for a password, but none is set for this From address.`;
     return `Authentication failed: the relay refused this username or password.${reply}`;

@@ -79,8 +79,14 @@ describe('From addresses on TLS relays: test connection, secrecy of the password
     await closed.close();
     await patch(sslId, { relay: { port: closed.port, password: RELAY_PASSWORD } });
     expect((await test(sslId)).message).toBe(`Connection refused by 127.0.0.1:${closed.port}: nothing listens on that port, or a firewall refuses it.`);
+    await patch(tlsId, { relay: { security: 'plain' } });
+    expect((await test(tlsId)).message).toBe(`127.0.0.1:${starttls.port} wants TLS before login, and Plain never starts it. Choose TLS (STARTTLS) for this port.`);
+    const plain = await startRelay('plain');
+    await patch(sslId, { relay: { port: plain.port, security: 'starttls' } });
+    expect((await test(sslId)).message).toBe(`127.0.0.1:${plain.port} does not offer STARTTLS. Choose SSL if this is an implicit TLS port (465), or Plain only if the relay is on a trusted network.`);
+    await plain.close();
     await patch(tlsId, { relay: { security: 'starttls' } });
-    await patch(sslId, { relay: { port: ssl.port } });
+    await patch(sslId, { relay: { port: ssl.port, security: 'ssl' } });
     expect((await test(sslId)).ok).toBe(true);
   });
 
