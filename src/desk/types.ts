@@ -103,6 +103,8 @@ export interface Department {
   id: string;
   name: string;
   createdAt: number;
+  /** Channel settings that differ from the organisation's for this department's replies. */
+  channel?: Partial<Pick<DeskSettings, 'autoCcSupport' | 'agentNameInFrom'>>;
 }
 
 /** A support address mail is accepted for: the default one and its aliases. */

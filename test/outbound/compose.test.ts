@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
 import { Batch } from '../../src/store/db.js';
-import { getSettings, putSettings, putSupportAddress } from '../../src/store/directory.js';
+import { getDepartment, getSettings, putDepartment, putSettings, putSupportAddress } from '../../src/store/directory.js';
 import type { DeskSettings } from '../../src/desk/types.js';
 import { startRelay, waitFor, type Relay } from './relays.js';
 import { addFromAddress, customerWrites, parse, ticket } from './fixtures.js';
@@ -79,6 +79,18 @@ describe('which From, which recipients, what attachments', () => {
     expect(got.rcptTo.sort()).toEqual(['alice@example.com', 'support@support.test']);
     expect(parsed.from?.value[0]).toMatchObject({ address: 'team@support.test', name: 'Admin' });
     await setSettings({ autoCcSupport: false, agentNameInFrom: false });
+
+    // The department overrides the organisation.
+    const department = (await getDepartment(app.db, departmentId))!;
+    const batch = new Batch();
+    putDepartment(app.db, batch, { ...department, channel: { agentNameInFrom: true } });
+    await app.db.commit(batch, true);
+    const overridden = await replyAndReceive(number, { text: 'Department style' });
+    expect(overridden.parsed.from?.value[0]).toMatchObject({ address: 'team@support.test', name: 'Admin' });
+    expect(overridden.parsed.cc).toBeUndefined();
+    const restore = new Batch();
+    putDepartment(app.db, restore, department);
+    await app.db.commit(restore, true);
   });
 
   it('attaches a stored attachment of the ticket and an uploaded file; refuses one from elsewhere', async () => {

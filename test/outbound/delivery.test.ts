@@ -179,6 +179,19 @@ describe('a customer answers our reply from their own client', () => {
     const list = await json(app.api('/api/v1/tickets'));
     expect(list.items.filter((x: any) => x.subject.includes('zipper'))).toHaveLength(1);
   });
+
+  it('someone the agent wrote to (here a supplier, privately) answers into the same ticket', async () => {
+    const { number } = await customerWrites(app, { subject: 'Spare part' });
+    const { id } = await json(app.api(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'Do you have part 42?', to: ['parts@supplier.test'] } }));
+    const ours = (await ticket(app, number)).messages.find((m: any) => m.id === id).messageId as string;
+    await waitFor(async () => relay.received.find((r) => r.raw.includes(ours)), 'the question at the relay');
+    const answer = mail({ from: 'Parts <parts@supplier.test>', subject: 'Re: part 42', body: 'Yes, in stock.', headers: { 'In-Reply-To': ours, References: ours } });
+    expect((await sendMail(app.smtpPort, { from: 'parts@supplier.test', to: ['support@support.test'], message: answer })).code).toBe(250);
+    await app.ingestor.idle();
+    const t = await ticket(app, number);
+    expect(t.messages.at(-1)).toMatchObject({ direction: 'in', from: { email: 'parts@supplier.test' } });
+    expect(t.messages.at(-1).flags).not.toContain('hijack-guard');
+  });
 });
 
 describe('before any From address exists', () => {

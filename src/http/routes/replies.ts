@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { getTicket, messagesOf, putMessage, putTicket } from '../../store/tickets.js';
-import { getSettings, listSupportAddresses } from '../../store/directory.js';
+import { getDepartment, getSettings, listSupportAddresses } from '../../store/directory.js';
 import { getOutbound, listFromAddresses, putOutbound } from '../../store/outbound.js';
 import type { Address, AttachmentMeta, Message, Ticket } from '../../desk/types.js';
 import { ticketMessageId } from '../../desk/tokens.js';
@@ -68,7 +68,8 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
     const id = await db.serial(async () => {
       const ticket = await getTicket(db, number);
       if (!ticket) throw notFound(`Ticket #${number}`);
-      const [messages, settings, fromAddresses, supportAddresses] = await Promise.all([messagesOf(db, number), getSettings(db), listFromAddresses(db), listSupportAddresses(db)]);
+      const [messages, orgSettings, department, fromAddresses, supportAddresses] = await Promise.all([messagesOf(db, number), getSettings(db), getDepartment(db, ticket.departmentId), listFromAddresses(db), listSupportAddresses(db)]);
+      const settings = { ...orgSettings, ...department?.channel };
       const from = body.from ? fromAddresses.find((f) => f.enabled && (f.id === body.from || f.address === body.from!.toLowerCase())) : chooseFromAddress(fromAddresses, ticket);
       if (!from) {
         throw body.from
@@ -111,7 +112,17 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
         attachments, verdict: null, envelope: null, flags: [...(kind === 'forward' ? (['forward'] as const) : []), ...(plan.private ? (['private'] as const) : [])], size,
       };
       // A reply the requester receives waits on the customer; a private note to others does not.
-      const next: Ticket = { ...ticket, status: plan.private ? ticket.status : 'waiting', messageCount: ticket.messageCount + 1, updatedAt: now, closedAt: plan.private ? ticket.closedAt : undefined };
+      // Whoever an agent writes to may answer into the ticket: they become participants, so
+      // ingest's hijack guard does not split their answer off into a new ticket.
+      const written = [...plan.to, ...plan.cc, ...plan.bcc].map((a) => a.email.toLowerCase()).filter((e) => !ours.has(e));
+      const next: Ticket = {
+        ...ticket,
+        status: plan.private ? ticket.status : 'waiting',
+        participants: [...new Set([...ticket.participants, ...written])],
+        messageCount: ticket.messageCount + 1,
+        updatedAt: now,
+        closedAt: plan.private ? ticket.closedAt : undefined,
+      };
       putOutbound(db, batch, item);
       putMessage(db, batch, record);
       putTicket(db, batch, next, ticket);
