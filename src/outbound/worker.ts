@@ -51,8 +51,11 @@ export class OutboundWorker {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<string>();
-  /** Due items with no From address to send them: left untouched, looked at again later. */
-  private readonly waitingForFrom = new Set<string>();
+  /**
+   * Due items left as they were this round — no From address to send them, or a store error —
+   * looked at again after the first retry wait (or on the next wake), not in a tight loop.
+   */
+  private readonly setAside = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -111,7 +114,7 @@ export class OutboundWorker {
     this.again = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.waitingForFrom.clear();
+    this.setAside.clear();
     const pending = await pendingOutbound(this.deps.db);
     const now = this.now();
     const due = pending.filter((i) => i.state !== 'sending' && i.nextAttemptAt <= now && !this.inFlight.has(i.id));
@@ -119,15 +122,15 @@ export class OutboundWorker {
       await Promise.all(due.slice(i, i + CONCURRENCY).map((item) => this.attempt(item.id)));
       if (this.stopped) return;
     }
-    const later = (await pendingOutbound(this.deps.db)).filter((i) => i.state !== 'sending' && !this.waitingForFrom.has(i.id));
+    const later = (await pendingOutbound(this.deps.db)).filter((i) => i.state !== 'sending' && !this.setAside.has(i.id));
     if (later.some((i) => i.nextAttemptAt <= this.now())) {
       this.again = true;
       return;
     }
     // Mail without a From address is looked at again after the first retry wait, or at once
     // when an admin changes From addresses (the API wakes the worker).
-    const recheck = this.waitingForFrom.size ? this.now() + (this.deps.config.retrySchedule[0] ?? 60_000) : Infinity;
-    const next = Math.min(recheck, ...later.map((i) => i.nextAttemptAt));
+    const recheck = this.setAside.size ? this.now() + (this.deps.config.retrySchedule[0] ?? 60_000) : Infinity;
+    const next = later.reduce((min, i) => Math.min(min, i.nextAttemptAt), recheck);
     if (Number.isFinite(next) && !this.stopped) {
       // setTimeout takes at most 2^31-1 ms; a longer wait is simply re-armed.
       this.timer = setTimeout(() => this.wake(), Math.min(Math.max(next - this.now(), 0), 2 ** 31 - 1));
@@ -164,7 +167,8 @@ export class OutboundWorker {
       else if (outcome.state === 'failed') log.warn(entry, 'outbound: failed; shown on the message');
       else log.info({ ...entry, nextAttemptAt: outcome.nextAttemptAt }, 'outbound: will try again');
     } catch (err) {
-      // A store error: the item stays as it was and the next start or wake tries again.
+      // A store error: the item stays as it was and is looked at again later.
+      this.setAside.add(id);
       log.error({ err, id }, 'outbound: could not process a queued mail');
     } finally {
       this.inFlight.delete(id);
@@ -186,7 +190,7 @@ export class OutboundWorker {
         const failed: OutboundItem = { ...item, state: 'failed', lastReply: 'No active From address with a relay was set up for this ticket in time; nothing was sent.', finishedAt: now };
         await db.commit(putOutboundBatch(db, failed), true);
       } else {
-        this.waitingForFrom.add(id);
+        this.setAside.add(id);
       }
       return null;
     }
