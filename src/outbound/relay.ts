@@ -45,6 +45,8 @@ export async function openRelay(relay: RelaySettings, password: string | undefin
     secure: relay.security === 'ssl',
     requireTLS: relay.security === 'starttls',
     ignoreTLS: relay.security === 'plain',
+    // "Accept self-signed" turns certificate checks off for this relay only (any certificate
+    // then passes); the admin ticks it for a relay on their own network.
     tls: { rejectUnauthorized: !relay.allowSelfSigned, servername: isIp(relay.host) ? undefined : relay.host },
     name: opts.hostname,
     connectionTimeout: opts.timeoutMs,

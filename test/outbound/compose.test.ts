@@ -112,6 +112,12 @@ describe('which From, which recipients, what attachments', () => {
       attachments: [{ id: stored.id }, { filename: 'note.txt', contentType: 'text/plain', content: Buffer.from('a note').toString('base64') }],
     });
     expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['invoice.pdf', '%PDF-1.4 fake invoice'], ['note.txt', 'a note']]);
+    // A forward carries the forwarded message's attachments, to any address.
+    const fwd = await json(app.api(`/api/v1/tickets/${number}/forward`, { method: 'POST', json: { to: ['accounts@partner.test'], text: 'Please check' } }));
+    const fwdMessageId = (await ticket(app, number)).messages.find((m: any) => m.id === fwd.id).messageId;
+    const forwarded = await parse((await waitFor(async () => relay.received.find((r) => r.raw.includes(fwdMessageId)), 'the forward')).raw);
+    expect(forwarded.attachments.map((a) => a.filename)).toEqual(['invoice.pdf']);
+    expect(forwarded.text).toContain('See the invoice.');
     const other = await customerWrites(app, { subject: 'Unrelated' });
     const res = await app.api(`/api/v1/tickets/${other.number}/replies`, { method: 'POST', json: { text: 'x', attachments: [{ id: stored.id }] } });
     expect(res.status).toBe(400);
