@@ -102,9 +102,9 @@ export interface Message {
 export interface Department {
   id: string;
   name: string;
-  createdAt: number;
   /** Channel settings that differ from the organisation's for this department's replies. */
   channel?: Partial<Pick<DeskSettings, 'autoCcSupport' | 'agentNameInFrom'>>;
+  createdAt: number;
 }
 
 /** A support address mail is accepted for: the default one and its aliases. */
