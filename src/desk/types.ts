@@ -86,6 +86,8 @@ export interface Message {
   to: Address[];
   cc: Address[];
   replyTo?: Address[];
+  /** The agent who wrote an outbound reply or forward. */
+  author?: { id: string; name: string };
   subject: string;
   date: number;
   receivedAt: number;

@@ -39,6 +39,7 @@ describe('replies leave through a plain relay, threaded, exactly once', () => {
     expect((await ticket(app, number)).status).toBe('waiting');
     const record = (await ticket(app, number)).messages.find((m: any) => m.id === id);
     expect(record.messageId).toMatch(new RegExp(`^<mxd\\.${number}\\.[^@]+@support\\.test>$`));
+    expect(record.author).toMatchObject({ name: 'Admin' });
     await waitFor(async () => delivered(record.messageId).length > 0, 'the reply at the relay');
     const got = delivered(record.messageId)[0]!;
     expect(got.mailFrom).toBe('support@support.test');

@@ -108,7 +108,7 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       };
       const record: Message = {
         id, ticketNumber: ticket.number, direction: 'out', messageId, inReplyTo: plan.inReplyTo, references: plan.references,
-        from: plan.from, to: plan.to, cc: plan.cc, subject: plan.subject, date: now, receivedAt: now, text, html: body.html ?? null,
+        from: plan.from, to: plan.to, cc: plan.cc, author: { id: req.user!.id, name: req.user!.name }, subject: plan.subject, date: now, receivedAt: now, text, html: body.html ?? null,
         attachments, verdict: null, envelope: null, flags: [...(kind === 'forward' ? (['forward'] as const) : []), ...(plan.private ? (['private'] as const) : [])], size,
       };
       // A reply the requester receives waits on the customer; a private note to others does not.

@@ -75,6 +75,7 @@ export function messageView(m: Message, delivery?: OutboundItem) {
     from: m.from,
     to: m.to,
     cc: m.cc,
+    ...(m.author ? { author: m.author } : {}),
     subject: m.subject,
     date: m.date,
     receivedAt: m.receivedAt,
