@@ -12,6 +12,8 @@ import { Ingestor } from '../ingest/ingest.js';
 import { buildHttp } from '../http/server.js';
 import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
+import { OutboundWorker } from '../outbound/worker.js';
+import { dkimSigner } from '../outbound/dkim.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
@@ -32,6 +34,7 @@ export interface App {
   db: Db;
   log: Logger;
   ingestor: Ingestor;
+  outbound: OutboundWorker;
   smtp: SMTPServer;
   http: FastifyInstance;
   /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
@@ -62,12 +65,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const resolver = opts.resolver ?? createResolver(config.dns.servers, config.dns.timeoutMs);
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
+  const outboundConfig = { ...config.outbound, hostname: config.hostname };
+  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
+  ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
+  await outbound.start();
   const replayed = await ingestor.replay();
   if (replayed) log.info({ count: replayed }, 'spool: ticketing messages accepted before the last stop');
 
   let smtpUp = false;
   let httpUp = false;
-  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => ingestor.enqueue(e), now: opts.now });
+  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => {
+    ingestor.enqueue(e);
+    void outbound.noteBounce(e).catch((err) => log.error({ err, id: e.id }, 'outbound: could not read a bounce'));
+  }, now: opts.now });
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);
     smtp.listen(config.smtp.port, config.smtp.host, () => {
@@ -86,7 +97,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
   const now = opts.now ?? Date.now;
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -99,6 +110,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     db,
     log,
     ingestor,
+    outbound,
     smtp,
     http,
     live,
@@ -115,6 +127,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await http.close();
         await jobs.stop();
         await ingestor.idle();
+        await outbound.stop();
         await db.close();
       })();
       return stopping;

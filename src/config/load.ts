@@ -21,6 +21,8 @@ export interface Config {
   admin: { email: string; password: string };
   secretKey: string;
   dmarc: { rejectAction: 'reject' | 'quarantine' | 'accept' };
+  /** Durations in milliseconds. */
+  outbound: { retrySchedule: number[]; giveUpAfter: number; timeoutMs: number };
   log: { level: string };
 }
 

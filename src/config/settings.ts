@@ -84,6 +84,16 @@ export const boolean: Parser<boolean> = (raw) => {
 
 const MB = 1024 * 1024;
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration as "90s", "15m", "4h", "2d" or "250ms"; a bare number is milliseconds. */
+const duration: Parser<number> = (raw) => {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return raw;
+  const m = typeof raw === 'string' ? /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(raw) : null;
+  if (!m) throw new Error(`expected a duration like "90s", "15m" or "4h", got ${JSON.stringify(raw)}`);
+  return Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
+};
+
 export const SETTINGS = [
   { key: 'dataDir', env: 'MXDESK_DATA_DIR', default: './data', parse: text, doc: 'Folder for the database, message store and keys.' },
   { key: 'hostname', env: 'MXDESK_HOSTNAME', default: 'localhost', parse: domain, doc: 'Name this MX gives in its greeting and Received: headers; the MX record should point to it.' },
@@ -105,5 +115,8 @@ export const SETTINGS = [
   { key: 'admin.password', env: 'MXDESK_ADMIN_PASSWORD', default: '', parse: text, doc: 'Password of that admin; empty = a random one, printed once.' },
   { key: 'secretKey', env: 'MXDESK_SECRET_KEY', default: '', parse: text, doc: 'Key that encrypts relay passwords and signs tokens; empty = generated in the data dir (mode 0600).' },
   { key: 'dmarc.rejectAction', env: 'MXDESK_DMARC_REJECT_ACTION', default: 'reject' as 'reject' | 'quarantine' | 'accept', parse: oneOf('reject', 'quarantine', 'accept'), doc: 'What to do with mail failing DMARC under p=reject: reject (550 5.7.1), quarantine (flagged, no acknowledgement) or accept.' },
+  { key: 'outbound.retrySchedule', env: 'MXDESK_OUTBOUND_RETRY_SCHEDULE', default: [60_000, 300_000, 900_000, 3_600_000, 7_200_000, 14_400_000], parse: list(duration), doc: 'Waits between delivery attempts to a relay after a 4xx or network error; the last one repeats.' },
+  { key: 'outbound.giveUpAfter', env: 'MXDESK_OUTBOUND_GIVE_UP_AFTER', default: 172_800_000, parse: duration, doc: 'A reply still not accepted by its relay this long after it was queued is marked failed.' },
+  { key: 'outbound.timeoutMs', env: 'MXDESK_OUTBOUND_TIMEOUT_MS', default: 30_000, parse: integer(100, 600_000), doc: 'Time allowed to a relay to connect, greet and answer each command.' },
   { key: 'log.level', env: 'MXDESK_LOG_LEVEL', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level (pino).' },
 ] as const satisfies readonly Setting<any>[];

@@ -123,7 +123,10 @@ export type MessageFlag =
   | 'duplicate'
   | 'parse-error'
   | 'acknowledgement'
-  | 'system';
+  | 'system'
+  /** An outbound mail the requester did not receive (a forward, or a reply to others only). */
+  | 'private'
+  | 'forward';
 
 export interface Message {
   id: string;
@@ -136,6 +139,8 @@ export interface Message {
   to: Address[];
   cc: Address[];
   replyTo?: Address[];
+  /** The agent who wrote an outbound reply or forward. */
+  author?: { id: string; name: string };
   subject: string;
   date: number;
   receivedAt: number;
@@ -152,6 +157,8 @@ export interface Message {
 export interface Department {
   id: string;
   name: string;
+  /** Channel settings that differ from the organisation's for this department's replies. */
+  channel?: Partial<Pick<DeskSettings, 'autoCcSupport' | 'agentNameInFrom'>>;
   createdAt: number;
   /** This department's acknowledgement of new tickets; absent = the built-in text. */
   acknowledgement?: AckTemplate;
@@ -210,6 +217,12 @@ export interface DeskSettings {
   agentVisibility: 'all' | 'own';
   /** Waiting tickets without a customer reply close after this many days (a department may override). */
   autoCloseDays: number;
+  /** Replies carry the support address the ticket came in on as CC, so the team mailbox keeps a copy. */
+  autoCcSupport: boolean;
+  /** From: shows the agent ("Brad <support@x>") instead of the From address's friendly name. */
+  agentNameInFrom: boolean;
+  /** Envelope sender bounce+<token>@<support domain>, so a bounce marks its reply failed (VERP). */
+  verpBounces: boolean;
 }
 
 export const DEFAULT_SETTINGS: DeskSettings = {
@@ -223,4 +236,7 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   // Security by default: a new agent sees only the departments they are a member of.
   agentVisibility: 'own',
   autoCloseDays: 7,
+  autoCcSupport: false,
+  agentNameInFrom: false,
+  verpBounces: false,
 };

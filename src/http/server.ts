@@ -5,6 +5,10 @@ import type { Db } from '../store/db.js';
 import { ApiError } from './errors.js';
 import { authenticate, checkCsrf, type Authenticated } from './sessions.js';
 import { LoginThrottle, type ThrottleLimits } from './throttle.js';
+import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
+import { fromAddressRoutes } from './routes/from-addresses.js';
+import { replyRoutes } from './routes/replies.js';
+import { dkimRoutes } from './routes/dkim.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -20,6 +24,8 @@ import type { User } from '../desk/types.js';
 export interface HttpDeps {
   db: Db;
   log: Logger;
+  /** The queue replies go to, and what sealing relay passwords and signing Message-IDs need. */
+  outbound: { worker: OutboundWorker; secret: Buffer; config: OutboundConfig };
   /** True when SMTP, store and HTTP are all serving. */
   healthy: () => boolean;
   /** Makes the MX take up changed support addresses (after the support-addresses API changed them). */
@@ -89,6 +95,9 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
       req.user = req.auth.user;
       checkCsrf(req, req.auth);
     });
+    api.register(fromAddressRoutes);
+    api.register(replyRoutes);
+    api.register(dkimRoutes);
     api.register(ticketRoutes);
     api.register(messageRoutes);
     api.register(supportAddressRoutes);

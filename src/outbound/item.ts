@@ -27,9 +27,23 @@ export interface OutboundItem {
   /** Extra header fields, e.g. Auto-Submitted: auto-replied (RFC 3834 §5). */
   headers: Record<string, string>;
   attachmentIds: string[];
+  /** The From address (and so the relay) chosen when queued; absent = chosen at send time. */
+  fromAddressId?: string;
+  /** Envelope sender (RFC 5321 MAIL FROM) when it differs from From:, e.g. a VERP address. */
+  envelopeFrom?: string;
   state: DeliveryState;
   attempts: number;
   createdAt: number;
+  /** Start of the give-up clock: when queued, or when an agent last pressed "retry now". */
+  queuedAt?: number;
   nextAttemptAt: number;
   lastReply?: string;
+  lastAttemptAt?: number;
+  /** When the relay accepted it, or when it was failed or cancelled. */
+  finishedAt?: number;
+}
+
+/** What the API shows of an outbound message's delivery. */
+export function deliveryView(item: OutboundItem) {
+  return { state: item.state, attempts: item.attempts, lastReply: item.lastReply ?? null, nextAttemptAt: item.state === 'queued' || item.state === 'retrying' ? item.nextAttemptAt : null };
 }

@@ -1,4 +1,5 @@
 import type { SupportAddress } from '../desk/types.js';
+import { isVerpLocalPart } from '../outbound/verp.js';
 
 /** An SMTP refusal: the reply code and its text, which starts with the RFC 3463 enhanced code. */
 export interface Refusal {
@@ -25,8 +26,9 @@ export function decideRecipient(
     return { accept: false, refusal: { code: 550, message: '5.7.1 Relaying denied: we only accept mail for our support addresses' } };
   }
   let found = addresses.get(address);
-  // RFC 5321 §4.5.1: every domain must accept mail for "postmaster"; it goes to the default address.
-  if (!found && address.slice(0, at) === 'postmaster') {
+  // RFC 5321 §4.5.1: every domain must accept mail for "postmaster"; it goes to the default
+  // address. So do bounces to the VERP envelope senders of our replies (src/outbound/verp.ts).
+  if (!found && (address.slice(0, at) === 'postmaster' || isVerpLocalPart(address.slice(0, at)))) {
     found = [...addresses.values()].find((a) => a.isDefault && a.intake) ?? [...addresses.values()].find((a) => a.intake);
   }
   if (!found) {

@@ -32,7 +32,11 @@ import type { AbstractSublevel } from 'abstract-level';
 // user       <id>                                  User
 // login      <email>                               user id
 // session    <sha256 of token>                     Session
-// outq       <id>                                  OutboundItem
+// outq       <id>                                  OutboundItem still to send (queued, sending, retrying)
+// outdone    <id>                                  OutboundItem finished (sent, failed, cancelled)
+//                                                  — the id is the ticket message's id
+// fromaddr   <id>                                  FromAddress with its relay (password sealed)
+// dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
 
 type Json = any;
@@ -57,6 +61,9 @@ export interface Sublevels {
   login: JsonSub;
   session: JsonSub;
   outq: JsonSub;
+  outdone: JsonSub;
+  fromaddr: JsonSub;
+  dkim: JsonSub;
   rate: JsonSub;
   attof: JsonSub;
   timeline: JsonSub;
@@ -123,6 +130,9 @@ export class Db {
       login: json('login'),
       session: json('session'),
       outq: json('outq'),
+      outdone: json('outdone'),
+      fromaddr: json('fromaddr'),
+      dkim: json('dkim'),
       rate: json('rate'),
       attof: json('attof'),
       timeline: json('timeline'),

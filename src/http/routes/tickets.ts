@@ -7,6 +7,8 @@ import { listDepartments, listUsers } from '../../store/directory.js';
 import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
 import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
+import { outboundOf } from '../../store/outbound.js';
+import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 
 const STATUSES = ['open', 'waiting', 'hold', 'closed'];
 const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred', 'trash'] as const;
@@ -157,6 +159,7 @@ const usersById = async (app: FastifyInstance) => new Map((await listUsers(app.d
 
 export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
   const [messages, depts, users] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app)]);
+  const deliveries = await outboundOf(app.deps.db, messages.filter((m) => m.direction === 'out').map((m) => m.id));
   return {
     ...ticketSummary(ticket, depts, users),
     participants: ticket.participants,
@@ -164,7 +167,7 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
     customFields: ticket.customFields,
     links: ticket.links,
     closedAt: ticket.closedAt ?? null,
-    messages: messages.map(messageView),
+    messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
   };
 }
 
@@ -191,7 +194,7 @@ export function ticketSummary(t: FullTicket, depts: Map<string, Department>, use
   };
 }
 
-export function messageView(m: Message) {
+export function messageView(m: Message, delivery?: OutboundItem) {
   return {
     id: m.id,
     direction: m.direction,
@@ -199,6 +202,7 @@ export function messageView(m: Message) {
     from: m.from,
     to: m.to,
     cc: m.cc,
+    ...(m.author ? { author: m.author } : {}),
     subject: m.subject,
     date: m.date,
     receivedAt: m.receivedAt,
@@ -208,6 +212,7 @@ export function messageView(m: Message) {
     verdict: m.verdict,
     envelope: m.envelope,
     flags: m.flags,
+    ...(delivery ? { delivery: deliveryView(delivery) } : {}),
   };
 }
 
