@@ -19,6 +19,8 @@ import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
+import { Metrics } from '../metrics/metrics.js';
+import { pendingOutbound } from '../store/outbound.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
@@ -41,6 +43,7 @@ export interface App {
   live: LiveHub;
   firstStart: FirstStart;
   jobs: Jobs;
+  metrics: Metrics;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -66,7 +69,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
-  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  const metrics = new Metrics();
+  ingestor.onTicketed((t) => metrics.ticketedMessage(t.entryId, t.outcome));
+  const outbound = new OutboundWorker({ onAttempt: (outcome) => metrics.sendAttempted(outcome), db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   await outbound.start();
@@ -75,7 +80,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   let smtpUp = false;
   let httpUp = false;
-  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onAccepted: (e) => {
+  const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onConnected: () => metrics.smtpConnected(), onRefused: (code, stage) => metrics.smtpRefused(code, stage), onAccepted: (e) => {
+    metrics.smtpAccepted(e.id, e.verdict);
     ingestor.enqueue(e);
     void outbound.noteBounce(e).catch((err) => log.error({ err, id: e.id }, 'outbound: could not read a bounce'));
   }, now: opts.now });
@@ -87,6 +93,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     });
   });
   smtpUp = true;
+  metrics.watch({ openConnections: () => (smtp as any).connections.size, queueDepth: async () => (await pendingOutbound(db)).length });
   const smtpPort = ((smtp as any).server.address() as AddressInfo).port;
 
   const reloadRouting = async () => {
@@ -97,7 +104,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
   const now = opts.now ?? Date.now;
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor } });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -116,6 +123,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     live,
     firstStart: first,
     jobs,
+    metrics,
     smtpPort,
     httpPort,
     reloadRouting,

@@ -20,6 +20,9 @@ import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
 import type { User } from '../desk/types.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { opsRoutes, type OpsDeps } from './routes/ops.js';
 
 export interface HttpDeps {
   db: Db;
@@ -37,6 +40,10 @@ export interface HttpDeps {
   /** The clock; tests move it to run auto-close and due dates without sleeping. */
   now?: () => number;
   loginLimits?: ThrottleLimits;
+  /** Counters and latencies served at GET /metrics. */
+  metrics?: Metrics;
+  /** Backup download, export and import (src/http/routes/ops.ts). */
+  ops?: OpsDeps;
 }
 
 declare module 'fastify' {
@@ -86,6 +93,13 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}.` } });
   });
 
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.httpAnswered(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    });
+    app.register(metricsRoutes, { metrics });
+  }
   app.register(healthRoutes);
   app.register(authRoutes, { prefix: '/api/v1' });
   app.register(async (api) => {
@@ -104,6 +118,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(htmlRoutes);
     api.register(eventRoutes);
     api.register(helpdeskRoutes);
+    if (deps.ops) api.register(opsRoutes, deps.ops);
   }, { prefix: '/api/v1' });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;

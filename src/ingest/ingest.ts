@@ -123,7 +123,8 @@ export class Ingestor {
           return out;
         }),
       );
-      for (const r of results) log.info({ id: r.entryId, ticket: r.ticketNumber, outcome: r.outcome, acknowledged: r.acknowledged, reasons: r.reasons }, 'ingest: ticketed');
+      const sids = new Map(group.map((p) => [p.entry.id, p.entry.sid]));
+      for (const r of results) log.info({ sid: sids.get(r.entryId), id: r.entryId, ticket: r.ticketNumber, outcome: r.outcome, acknowledged: r.acknowledged, reasons: r.reasons }, 'ingest: ticketed');
       return results;
     } catch (err) {
       if (group.length > 1) return (await Promise.all(group.map((p) => this.ticketGroup([p])))).flat();
@@ -205,7 +206,9 @@ export class Ingestor {
       decision = { kind: 'join', ticket: target, status: target.status, reopened: false };
       outcome = cited ? 'bounce' : 'system';
     } else {
-      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent, authentic }, { now, reopenWindowDays: settings.reopenWindowDays });
+      // An imported mail from our own side is one of our earlier replies: it joins the ticket it answers.
+      const ourEarlierReply = Boolean(entry.imported) && ownAddress;
+      decision = decideThread(cited, { email: senderEmail, isAgent: senderIsAgent || ourEarlierReply, authentic }, { now, reopenWindowDays: settings.reopenWindowDays });
       outcome = decision.kind === 'join' ? 'joined' : 'new';
     }
     if (decision.kind === 'new-linked' && decision.reason === 'not-participant') flags.push('hijack-guard');
@@ -263,7 +266,7 @@ export class Ingestor {
     const message: Message = {
       id: messageRecordId,
       ticketNumber: ticket.number,
-      direction: 'in',
+      direction: entry.imported && ownAddress ? 'out' : 'in',
       messageId: mail.messageId,
       inReplyTo: mail.inReplyTo || undefined,
       references: mail.references,
@@ -292,7 +295,8 @@ export class Ingestor {
       const ackKey = `ack:${ticket.requester.email}`;
       const [recent, department] = await Promise.all([recentEvents(db, ackKey, now - HOUR), getDepartment(db, ticket.departmentId)]);
       const blocker = acknowledgementBlocker({
-        enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false,
+        // Imported mail is history: its sender was answered (or not) long ago.
+        enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false && !entry.imported,
         newTicket: true,
         autoReply: cls.autoReply,
         bounce: cls.bounce,

@@ -26,6 +26,9 @@ export interface MxDeps {
   log: Logger;
   /** Called after 250: the message is durable and waits to be ticketed. */
   onAccepted: (entry: SpoolEntry) => void;
+  /** Told of every connection and every refusal, for /metrics. */
+  onConnected?: () => void;
+  onRefused?: (code: number, stage: 'connect' | 'rcpt' | 'data') => void;
   /** Injected in tests: the clock. */
   now?: () => number;
 }
@@ -67,12 +70,14 @@ export function createMx(deps: MxDeps): SMTPServer {
     logger: false,
 
     onConnect(session, callback) {
+      deps.onConnected?.();
       const conn = connectionOf(server, session);
       if (conn) useOwnEnhancedCodes(conn);
       let fromSameIp = 0;
       for (const c of (server as any).connections as Set<any>) if (c.remoteAddress === session.remoteAddress) fromSameIp++;
       if (fromSameIp > limits.maxConnectionsPerIp) {
-        log.warn({ ip: session.remoteAddress, open: fromSameIp }, 'smtp: too many connections from one address');
+        log.warn({ sid: session.id, ip: session.remoteAddress, open: fromSameIp }, 'smtp: too many connections from one address');
+        deps.onRefused?.(421, 'connect');
         return callback(refuse({ code: 421, message: `4.7.0 Too many connections from ${session.remoteAddress}, try again later` }));
       }
       callback();
@@ -86,6 +91,7 @@ export function createMx(deps: MxDeps): SMTPServer {
       const decision = decideRecipient(address.address, deps.routing().domains, deps.routing().addresses);
       if (!decision.accept) {
         log.info({ sid: session.id, ip: session.remoteAddress, rcpt: address.address, code: decision.refusal.code }, 'smtp: recipient refused');
+        deps.onRefused?.(decision.refusal.code, 'rcpt');
         return callback(refuse(decision.refusal));
       }
       callback();
@@ -94,7 +100,10 @@ export function createMx(deps: MxDeps): SMTPServer {
     onData(stream, session, callback) {
       receiveData(stream, session, deps, now).then(
         (reply) => callback(null, reply),
-        (err) => callback(err),
+        (err) => {
+          deps.onRefused?.((err as { responseCode?: number }).responseCode ?? 451, 'data');
+          callback(err);
+        },
       );
     },
   });
@@ -140,7 +149,7 @@ async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSess
 
   const received = receivedHeader(envelope, { hostname: config.hostname, id, now: started, protocol: 'ESMTP' });
   const raw = Buffer.concat([Buffer.from(verdict.headers + received, 'utf8'), body]);
-  const entry: SpoolEntry = { id, receivedAt: started, envelope, verdict: verdict.summary, quarantine: action === 'quarantine', size: raw.length };
+  const entry: SpoolEntry = { id, sid: session.id, receivedAt: started, envelope, verdict: verdict.summary, quarantine: action === 'quarantine', size: raw.length };
   try {
     await spoolMessage(deps.db, entry, raw);
   } catch (err) {

@@ -10,6 +10,10 @@ export interface SpoolEntry {
   /** DMARC failed under p=reject and the configured action is quarantine. */
   quarantine: boolean;
   size: number;
+  /** The SMTP session that brought it, so logs link session → message → ticket. */
+  sid?: string;
+  /** Brought in by an import (mbox/.eml), not by SMTP: ticketed like live mail, never acknowledged. */
+  imported?: boolean;
 }
 
 /**
