@@ -27,7 +27,8 @@ export interface Config {
 }
 
 /** Variables that are not settings but are read by the process. */
-const OTHER_VARIABLES = new Set(['MXDESK_CONFIG']);
+// MXDESK_URL and MXDESK_TOKEN tell the CLI which running appliance to reach (src/cli/remote.ts).
+const OTHER_VARIABLES = new Set(['MXDESK_CONFIG', 'MXDESK_URL', 'MXDESK_TOKEN']);
 
 /** The default config file: the documented one that ships in config/. */
 export const DEFAULT_CONFIG_FILE = 'config/mxdesk.jsonc';
