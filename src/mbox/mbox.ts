@@ -10,10 +10,9 @@ const QUOTED_FROM = /^>+From /;
 
 /** RFC 4155 §2: the date in the From_ line is in UTC asctime() form. */
 function asctime(ms: number): string {
-  const d = new Date(ms);
-  const [wd, mon, day, year, time] = d.toUTCString().replace(',', '').split(' ').filter(Boolean).slice(0, 5);
-  void day;
-  return `${wd} ${mon} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${year}`;
+  // toUTCString: "Sun, 22 Nov 2026 19:01:39 GMT" → asctime: "Sun Nov 22 19:01:39 2026".
+  const [weekday, day, month, year, time] = new Date(ms).toUTCString().replace(',', '').split(' ');
+  return `${weekday} ${month} ${String(Number(day)).padStart(2, ' ')} ${time} ${year}`;
 }
 
 /** One message as an mbox entry: From_ line, the message with From-quoting, a blank line. */
