@@ -7,7 +7,7 @@ import type { Options } from './command.js';
 export class Remote {
   constructor(readonly url: string, private readonly token: string) {}
 
-  async call(path: string, init: { method?: string; json?: unknown; body?: BodyInit; type?: string } = {}): Promise<Response> {
+  async call(path: string, init: { method?: string; json?: unknown; body?: RequestInit['body']; type?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     let body = init.body;
     if (init.json !== undefined) {
