@@ -1,7 +1,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
-import type { Db } from '../store/db.js';
+import { isDiskFull, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import type { Envelope, SupportAddress } from '../desk/types.js';
 import type { DnsResolver } from '../verdict/resolver.js';
@@ -145,8 +145,8 @@ async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSess
     await spoolMessage(deps.db, entry, raw);
   } catch (err) {
     log.error({ err, sid: session.id, id }, 'smtp: could not make the message durable');
-    const full = /ENOSPC|No space|IO error/i.test(String((err as Error).message));
-    throw refuse(full ? { code: 452, message: '4.3.1 Insufficient system storage, try again later' } : { code: 451, message: '4.3.0 Local error while storing the message, try again later' });
+    // RFC 3463 §3.4: X.3.1 "mail system full" — temporary, the client keeps it and retries.
+    throw refuse(isDiskFull(err) ? { code: 452, message: '4.3.1 Insufficient system storage, try again later' } : { code: 451, message: '4.3.0 Local error while storing the message, try again later' });
   }
   log.info({ sid: session.id, id, from: envelope.mailFrom, rcpt: envelope.rcptTo, ip: envelope.clientIp, size: raw.length, spf: verdict.summary.spf.result, dmarc: verdict.summary.dmarc.result, ms: now() - started }, 'smtp: accepted');
   deps.onAccepted(entry);
