@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/faults/**/*.test.ts'],
+    include: ['test/faults/**/*.test.ts', 'test/hostile/**/*.test.ts'],
     globalSetup: ['test/setup/build-web.ts'],
     testTimeout: 300_000,
     hookTimeout: 60_000,

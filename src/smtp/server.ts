@@ -46,6 +46,9 @@ export function createMx(deps: MxDeps): SMTPServer {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
   const limits = config.smtp;
+  /** Sessions past onConnect, by client address; and which sessions were counted. */
+  const openPerIp = new Map<string, number>();
+  const counted = new Set<string>();
 
   const server: SMTPServer = new SMTPServer({
     name: config.hostname,
@@ -69,13 +72,25 @@ export function createMx(deps: MxDeps): SMTPServer {
     onConnect(session, callback) {
       const conn = connectionOf(server, session);
       if (conn) useOwnEnhancedCodes(conn);
-      let fromSameIp = 0;
-      for (const c of (server as any).connections as Set<any>) if (c.remoteAddress === session.remoteAddress) fromSameIp++;
-      if (fromSameIp > limits.maxConnectionsPerIp) {
-        log.warn({ ip: session.remoteAddress, open: fromSameIp }, 'smtp: too many connections from one address');
-        return callback(refuse({ code: 421, message: `4.7.0 Too many connections from ${session.remoteAddress}, try again later` }));
+      // Counted here, not from smtp-server's connection set: that set also holds the
+      // connections still waiting for this very check (and those being refused), so a burst
+      // of connections from one address let about twice the limit in.
+      const ip = session.remoteAddress;
+      const fromSameIp = openPerIp.get(ip) ?? 0;
+      if (fromSameIp >= limits.maxConnectionsPerIp) {
+        log.warn({ ip, open: fromSameIp }, 'smtp: too many connections from one address');
+        return callback(refuse({ code: 421, message: `4.7.0 Too many connections from ${ip}, try again later` }));
       }
+      openPerIp.set(ip, fromSameIp + 1);
+      counted.add(session.id);
       callback();
+    },
+
+    onClose(session) {
+      if (!counted.delete(session.id)) return;
+      const left = (openPerIp.get(session.remoteAddress) ?? 1) - 1;
+      if (left > 0) openPerIp.set(session.remoteAddress, left);
+      else openPerIp.delete(session.remoteAddress);
     },
 
     onMailFrom(_address, _session, callback) {
