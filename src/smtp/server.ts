@@ -1,7 +1,7 @@
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
-import type { Db } from '../store/db.js';
+import { isDiskFull, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import type { Envelope, SupportAddress } from '../desk/types.js';
 import type { DnsResolver } from '../verdict/resolver.js';
@@ -49,6 +49,9 @@ export function createMx(deps: MxDeps): SMTPServer {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
   const limits = config.smtp;
+  /** Sessions past onConnect, by client address; and which sessions were counted. */
+  const openPerIp = new Map<string, number>();
+  const counted = new Set<string>();
 
   const server: SMTPServer = new SMTPServer({
     name: config.hostname,
@@ -73,14 +76,26 @@ export function createMx(deps: MxDeps): SMTPServer {
       deps.onConnected?.();
       const conn = connectionOf(server, session);
       if (conn) useOwnEnhancedCodes(conn);
-      let fromSameIp = 0;
-      for (const c of (server as any).connections as Set<any>) if (c.remoteAddress === session.remoteAddress) fromSameIp++;
-      if (fromSameIp > limits.maxConnectionsPerIp) {
-        log.warn({ sid: session.id, ip: session.remoteAddress, open: fromSameIp }, 'smtp: too many connections from one address');
+      // Counted here, not from smtp-server's connection set: that set also holds the
+      // connections still waiting for this very check (and those being refused), so a burst
+      // of connections from one address let about twice the limit in.
+      const ip = session.remoteAddress;
+      const fromSameIp = openPerIp.get(ip) ?? 0;
+      if (fromSameIp >= limits.maxConnectionsPerIp) {
+        log.warn({ sid: session.id, ip, open: fromSameIp }, 'smtp: too many connections from one address');
         deps.onRefused?.(421, 'connect');
-        return callback(refuse({ code: 421, message: `4.7.0 Too many connections from ${session.remoteAddress}, try again later` }));
+        return callback(refuse({ code: 421, message: `4.7.0 Too many connections from ${ip}, try again later` }));
       }
+      openPerIp.set(ip, fromSameIp + 1);
+      counted.add(session.id);
       callback();
+    },
+
+    onClose(session) {
+      if (!counted.delete(session.id)) return;
+      const left = (openPerIp.get(session.remoteAddress) ?? 1) - 1;
+      if (left > 0) openPerIp.set(session.remoteAddress, left);
+      else openPerIp.delete(session.remoteAddress);
     },
 
     onMailFrom(_address, _session, callback) {
@@ -154,8 +169,8 @@ async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSess
     await spoolMessage(deps.db, entry, raw);
   } catch (err) {
     log.error({ err, sid: session.id, id }, 'smtp: could not make the message durable');
-    const full = /ENOSPC|No space|IO error/i.test(String((err as Error).message));
-    throw refuse(full ? { code: 452, message: '4.3.1 Insufficient system storage, try again later' } : { code: 451, message: '4.3.0 Local error while storing the message, try again later' });
+    // RFC 3463 §3.4: X.3.1 "mail system full" — temporary, the client keeps it and retries.
+    throw refuse(isDiskFull(err) ? { code: 452, message: '4.3.1 Insufficient system storage, try again later' } : { code: 451, message: '4.3.0 Local error while storing the message, try again later' });
   }
   log.info({ sid: session.id, id, from: envelope.mailFrom, rcpt: envelope.rcptTo, ip: envelope.clientIp, size: raw.length, spf: verdict.summary.spf.result, dmarc: verdict.summary.dmarc.result, ms: now() - started }, 'smtp: accepted');
   deps.onAccepted(entry);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Level } from 'level';
 import type { AbstractSublevel } from 'abstract-level';
@@ -101,13 +101,33 @@ export class Batch {
   }
 }
 
+/** True when a store error says the disk (or the file system's quota) is full. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err as any, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (e.code === 'ENOSPC' || /ENOSPC|No space left|quota exceeded/i.test(String(e.message))) return true;
+  }
+  return false;
+}
+
+/**
+ * Free space needed before the store is reopened after a full disk. Reopening replays
+ * LevelDB's log into a table of up to write_buffer_size (LevelDB's default, 4 MiB) and
+ * starts a new log; with less, the reopen itself would fail and leave the store closed.
+ */
+const REOPEN_HEADROOM_BYTES = 4 * 1024 * 1024 + 512 * 1024;
+
 export class Db {
   readonly level: Level<string, Json>;
   readonly sub: Sublevels;
+  private readonly location: string;
   private chain: Promise<unknown> = Promise.resolve();
+  /** The disk-full error that made the store refuse writes, until it is reopened. */
+  private writeFailure: unknown = null;
+  private reopening: Promise<void> | null = null;
 
   constructor(dataDir: string) {
     const location = path.join(dataDir, 'db');
+    this.location = location;
     mkdirSync(location, { recursive: true });
     this.level = new Level<string, Json>(location, { valueEncoding: 'json' });
     const json = (name: string) => this.level.sublevel<string, Json>(name, { valueEncoding: 'json' }) as JsonSub;
@@ -162,7 +182,39 @@ export class Db {
   async commit(batch: Batch, sync = true): Promise<void> {
     if (batch.ops.length === 0) return;
     if (sync) return this.commitGrouped(batch);
-    await this.level.batch(batch.ops as any, { sync: false });
+    await this.write(batch.ops, false);
+  }
+
+  /**
+   * Every write goes through here, so that the store recovers from a full disk without a
+   * restart. LevelDB keeps the first background error (a table it could not write) and
+   * refuses every later write until the database is reopened (db_impl.cc, bg_error_); and a
+   * log record torn by ENOSPC must not be followed by more records in the same log, which
+   * recovery would drop with it (log_reader.cc skips the rest of a corrupt block). So after
+   * a disk-full error the next write first reopens the store — on a fresh log — once the
+   * disk has room again; until then it fails with the same disk-full error (SMTP: 452).
+   */
+  private async write(ops: Op[], sync: boolean): Promise<void> {
+    if (this.writeFailure) await this.reopenAfterFailure();
+    try {
+      await this.level.batch(ops as any, { sync });
+    } catch (err) {
+      if (isDiskFull(err)) this.writeFailure ??= err;
+      throw err;
+    }
+  }
+
+  private reopenAfterFailure(): Promise<void> {
+    this.reopening ??= (async () => {
+      const fs = await fsp.statfs(this.location);
+      if (fs.bavail * fs.bsize < REOPEN_HEADROOM_BYTES) throw this.writeFailure;
+      await this.level.close();
+      await this.level.open();
+      // Sublevels close with their parent but do not reopen with it.
+      await Promise.all(Object.values(this.sub).map((s: JsonSub | BufferSub) => s.open()));
+      this.writeFailure = null;
+    })().finally(() => (this.reopening = null));
+    return this.reopening;
   }
 
   private pendingSync: Array<{ batch: Batch; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -188,7 +240,7 @@ export class Db {
       const group = this.pendingSync.splice(0);
       const ops = group.length === 1 ? group[0]!.batch.ops : group.flatMap((g) => g.batch.ops);
       try {
-        await this.level.batch(ops as any, { sync: true });
+        await this.write(ops, true);
         for (const g of group) g.resolve();
       } catch (err) {
         for (const g of group) g.reject(err);
