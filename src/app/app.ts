@@ -17,6 +17,7 @@ import { dkimSigner } from '../outbound/dkim.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
+import { rebuildSearchIndex } from '../store/search-index.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
 
@@ -59,6 +60,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const first = await firstStart(db, config);
   const reindexed = await reindexTickets(db);
   if (reindexed) log.info({ tickets: reindexed }, 'store: rebuilt the ticket list indexes');
+  const searchable = await rebuildSearchIndex(db);
+  if (searchable) log.info({ records: searchable }, 'store: rebuilt the full-text search index');
   const secret = loadSecret(config.dataDir, config.secretKey);
   let routing: Routing = await loadRouting(db);
   const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });

@@ -38,6 +38,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // fromaddr   <id>                                  FromAddress with its relay (password sealed)
 // dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
+// fts        <term>:<ticket no>                    '' — full-text search, see search-index.ts
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -74,6 +75,7 @@ export interface Sublevels {
   audit: JsonSub;
   seen: JsonSub;
   star: JsonSub;
+  fts: JsonSub;
 }
 
 export type Op =
@@ -143,6 +145,7 @@ export class Db {
       audit: json('audit'),
       seen: json('seen'),
       star: json('star'),
+      fts: json('fts'),
     };
   }
 
