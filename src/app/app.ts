@@ -13,6 +13,7 @@ import { buildHttp } from '../http/server.js';
 import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
 import { OutboundWorker } from '../outbound/worker.js';
+import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { dkimSigner } from '../outbound/dkim.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
@@ -40,6 +41,8 @@ export interface App {
   http: FastifyInstance;
   /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
   live: LiveHub;
+  /** Signed POSTs of desk events to the admins' webhooks. */
+  webhooks: WebhookDeliverer;
   firstStart: FirstStart;
   jobs: Jobs;
   smtpPort: number;
@@ -68,8 +71,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const resolver = opts.resolver ?? createResolver(config.dns.servers, config.dns.timeoutMs);
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
+  // Ticket changes for open panels and webhooks; listened to before anything can change a ticket.
+  const live = new LiveHub();
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
   const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
+  });
+  outbound.onSent((item) => live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
+  const now = opts.now ?? Date.now;
+  const webhooks = new WebhookDeliverer({ db, log: log.child({ part: 'webhooks' }), secret, now });
+  live.subscribe((e) => webhooks.onLive(e));
+  webhooks.wake();
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   await outbound.start();
@@ -95,11 +108,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const live = new LiveHub();
-  ingestor.onTicketed((t) => {
-    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
-  });
-  const now = opts.now ?? Date.now;
   const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
@@ -117,6 +125,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     smtp,
     http,
     live,
+    webhooks,
     firstStart: first,
     jobs,
     smtpPort,
@@ -131,6 +140,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await jobs.stop();
         await ingestor.idle();
         await outbound.stop();
+        await webhooks.stop();
         await db.close();
       })();
       return stopping;

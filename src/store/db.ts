@@ -39,6 +39,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
 // fts        <term>:<ticket no>                    '' — full-text search, see search-index.ts
+// hook, hookdel, hookq                             webhooks, their delivery log and queue, see webhooks.ts
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -76,6 +77,9 @@ export interface Sublevels {
   seen: JsonSub;
   star: JsonSub;
   fts: JsonSub;
+  hook: JsonSub;
+  hookdel: JsonSub;
+  hookq: JsonSub;
 }
 
 export type Op =
@@ -146,6 +150,9 @@ export class Db {
       seen: json('seen'),
       star: json('star'),
       fts: json('fts'),
+      hook: json('hook'),
+      hookdel: json('hookdel'),
+      hookq: json('hookq'),
     };
   }
 
