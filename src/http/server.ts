@@ -20,6 +20,7 @@ import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { registerApiDocs } from './docs.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -87,6 +88,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url}.` } });
   });
 
+  registerApiDocs(app);
   app.register(healthRoutes);
   app.register(authRoutes, { prefix: '/api/v1' });
   app.register(async (api) => {
