@@ -42,45 +42,135 @@ export function indexMessage(db: Db, batch: Batch, message: Message): void {
   addTerms(db, batch, message.ticketNumber, messageTerms(message));
 }
 
-/** Ticket numbers listed under one term, or under every term beginning with a prefix. */
-async function numbersOf(db: Db, term: string, asPrefix: boolean): Promise<Set<number>> {
-  const range = asPrefix ? { gte: term, lt: term + AFTER_PREFIX } : { gte: `${term}:`, lt: `${term}:~` };
-  const keys = await db.keys(db.sub.fts, range);
-  return new Set(keys.map((k) => Number(k.slice(-NO_WIDTH))));
+/** The highest ticket number a key can hold (NO_WIDTH digits). */
+const TOP = 10 ** NO_WIDTH - 1;
+
+/**
+ * One term's tickets, newest (highest number) first, read from the store a chunk at a time,
+ * so a word found in every ticket costs what the page needs, not the whole posting list.
+ */
+class Postings {
+  private buffered: number[] = [];
+  private exhausted = false;
+  private chunk = 64;
+  constructor(private readonly db: Db, private readonly term: string, private below: number) {}
+
+  async peek(): Promise<number | null> {
+    if (this.buffered.length === 0 && !this.exhausted) {
+      const keys = await this.db.keys(this.db.sub.fts, { gte: `${this.term}:`, lt: posting(this.term, this.below), reverse: true, limit: this.chunk });
+      this.exhausted = keys.length < this.chunk;
+      this.chunk = Math.min(this.chunk * 4, 4096);
+      this.buffered = keys.map((k) => Number(k.slice(-NO_WIDTH)));
+      if (this.buffered.length) this.below = this.buffered.at(-1)!;
+    }
+    return this.buffered[0] ?? null;
+  }
+
+  /** Drops every number at or above `n`. */
+  skipTo(n: number): void {
+    while (this.buffered.length && this.buffered[0]! >= n) this.buffered.shift();
+  }
 }
 
-/** Tickets read per store round trip while walking the matches. */
+/** Several terms' tickets merged, newest first, each once: the words a prefix stands for. */
+class AnyOf {
+  constructor(private readonly parts: Postings[]) {}
+  async peek(): Promise<number | null> {
+    const heads = await Promise.all(this.parts.map((p) => p.peek()));
+    return heads.reduce<number | null>((max, h) => (h !== null && (max === null || h > max) ? h : max), null);
+  }
+  skipTo(n: number): void {
+    for (const p of this.parts) p.skipTo(n);
+  }
+}
+
+/**
+ * A prefix stands for the indexed words it begins, found by skipping from one word to the
+ * next (one seek each). Past this many words the prefix is too short to mean anything; the
+ * first ones in alphabetical order are used, and one more letter narrows it.
+ */
+const MAX_PREFIX_WORDS = 64;
+
+async function wordsBeginning(db: Db, prefix: string): Promise<string[]> {
+  const words: string[] = [];
+  let from = prefix;
+  while (words.length < MAX_PREFIX_WORDS) {
+    const [key] = await db.keys(db.sub.fts, { gte: from, lt: prefix + AFTER_PREFIX, limit: 1 });
+    if (key === undefined) break;
+    const word = key.slice(0, key.lastIndexOf(':'));
+    words.push(word);
+    from = `${word}:~`;
+  }
+  return words;
+}
+
+/** How many postings of a word are counted to pick the rarest one to walk. */
+const ESTIMATE_CAP = 2000;
+
+async function estimate(db: Db, term: string, asPrefix: boolean): Promise<number> {
+  const range = asPrefix ? { gte: term, lt: term + AFTER_PREFIX } : { gte: `${term}:`, lt: `${term}:~` };
+  return (await db.keys(db.sub.fts, { ...range, limit: ESTIMATE_CAP })).length;
+}
+
+/** Which of `numbers` are listed under `terms` (under at least one of them when `any`). */
+async function listedUnder(db: Db, terms: string[], numbers: number[]): Promise<Set<number>> {
+  const keys = terms.flatMap((t) => numbers.map((n) => posting(t, n)));
+  const found = await db.sub.fts.getMany(keys);
+  const listed = new Set<number>();
+  found.forEach((v, i) => v !== undefined && listed.add(numbers[i % numbers.length]!));
+  return listed;
+}
+
+/** Candidates taken from the walked term per round of checks. */
 const CHUNK = 100;
 
 /**
  * Tickets holding every term of `text` (the last one as a prefix), newest ticket first.
- * `match` filters what the index cannot (visibility, status, views). The cursor is the
- * number of the last ticket returned.
+ * Walks the rarest term's postings and checks the other terms by key lookups, so the cost
+ * follows the page asked for. `match` filters what the index cannot (visibility, status,
+ * views). The cursor is `s:<number of the last ticket returned>`.
  */
 export async function searchTickets(db: Db, opts: { text: string; limit: number; cursor?: string; match?: (t: FullTicket) => boolean }): Promise<TicketPage> {
   const { words, prefix } = parseQuery(opts.text);
   if (prefix === null) return { items: [], nextCursor: null };
-  const sets = await Promise.all([...words.map((w) => numbersOf(db, w, false)), numbersOf(db, prefix, true)]);
-  sets.sort((a, b) => a.size - b.size);
-  const below = /^s:\d+$/.test(opts.cursor ?? '') ? Number(opts.cursor!.slice(2)) : Infinity;
-  const numbers = [...sets[0]!].filter((n) => n < below && sets.every((s) => s.has(n))).sort((a, b) => b - a);
+  const below = /^s:\d+$/.test(opts.cursor ?? '') ? Math.min(Number(opts.cursor!.slice(2)), TOP) : TOP;
+  const prefixWords = await wordsBeginning(db, prefix);
+  if (prefixWords.length === 0) return { items: [], nextCursor: null };
+  const [prefixCount, ...counts] = await Promise.all([estimate(db, prefix, true), ...words.map((w) => estimate(db, w, false))]);
+  if (counts.some((c) => c === 0)) return { items: [], nextCursor: null };
+  // -1: the prefix is the rarest, and its words are walked together.
+  const fewest = Math.min(...counts);
+  const rarest = counts.length && fewest < prefixCount! ? counts.indexOf(fewest) : -1;
+  const walked = rarest >= 0 ? new Postings(db, words[rarest]!, below) : new AnyOf(prefixWords.map((w) => new Postings(db, w, below)));
+  const checks = [...words.filter((_, i) => i !== rarest).map((w) => [w]), ...(rarest >= 0 ? [prefixWords] : [])];
+
   const items: FullTicket[] = [];
-  for (let i = 0; i < numbers.length; i += CHUNK) {
-    const chunk = numbers.slice(i, i + CHUNK);
-    const stored = (await db.sub.ticket.getMany(chunk.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
-    for (let j = 0; j < chunk.length; j++) {
-      const s = stored[j];
+  for (;;) {
+    const candidates: number[] = [];
+    for (let n = await walked.peek(); n !== null && candidates.length < CHUNK; n = await walked.peek()) {
+      candidates.push(n);
+      walked.skipTo(n);
+    }
+    if (candidates.length === 0) return { items, nextCursor: null };
+    let numbers = candidates;
+    for (const terms of checks) {
+      if (numbers.length === 0) break;
+      const listed = await listedUnder(db, terms, numbers);
+      numbers = numbers.filter((n) => listed.has(n));
+    }
+    const stored = (await db.sub.ticket.getMany(numbers.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
+    for (const s of stored) {
       if (!s || s.mergedInto !== undefined) continue;
       const t = withTicketDefaults(s);
       if (opts.match && !opts.match(t)) continue;
       items.push(t);
       if (items.length === opts.limit) {
-        const more = i + j + 1 < numbers.length;
+        walked.skipTo(t.number);
+        const more = candidates.at(-1)! < t.number || (await walked.peek()) !== null;
         return { items, nextCursor: more ? `s:${t.number}` : null };
       }
     }
   }
-  return { items, nextCursor: null };
 }
 
 /** Bump when termsOf or the key layout changes: the next start rebuilds the index. */
