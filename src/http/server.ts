@@ -21,6 +21,7 @@ import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { registerApiDocs } from './docs.js';
+import { contactCsvRoutes } from './routes/contacts-csv.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -108,6 +109,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(eventRoutes);
     api.register(helpdeskRoutes);
     api.register(webhookRoutes);
+    api.register(contactCsvRoutes);
   }, { prefix: '/api/v1' });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;
