@@ -13,10 +13,12 @@ import { buildHttp } from '../http/server.js';
 import { LiveHub } from '../http/live.js';
 import { createLogger } from '../log.js';
 import { OutboundWorker } from '../outbound/worker.js';
+import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { dkimSigner } from '../outbound/dkim.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
+import { rebuildSearchIndex } from '../store/search-index.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -41,6 +43,8 @@ export interface App {
   http: FastifyInstance;
   /** Publish here when a ticket changes (outbound, jobs): open panels refresh. */
   live: LiveHub;
+  /** Signed POSTs of desk events to the admins' webhooks. */
+  webhooks: WebhookDeliverer;
   firstStart: FirstStart;
   jobs: Jobs;
   metrics: Metrics;
@@ -62,16 +66,28 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const first = await firstStart(db, config);
   const reindexed = await reindexTickets(db);
   if (reindexed) log.info({ tickets: reindexed }, 'store: rebuilt the ticket list indexes');
+  const searchable = await rebuildSearchIndex(db);
+  if (searchable) log.info({ records: searchable }, 'store: rebuilt the full-text search index');
   const secret = loadSecret(config.dataDir, config.secretKey);
   let routing: Routing = await loadRouting(db);
   const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });
   const resolver = opts.resolver ?? createResolver(config.dns.servers, config.dns.timeoutMs);
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
+  // Ticket changes for open panels and webhooks; listened to before anything can change a ticket.
+  const live = new LiveHub();
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
   const metrics = new Metrics();
   ingestor.onTicketed((t) => metrics.ticketedMessage(t.entryId, t.outcome));
   const outbound = new OutboundWorker({ onAttempt: (outcome) => metrics.sendAttempted(outcome), db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
+  });
+  outbound.onSent((item) => live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
+  const now = opts.now ?? Date.now;
+  const webhooks = new WebhookDeliverer({ db, log: log.child({ part: 'webhooks' }), secret, now });
+  live.subscribe((e) => webhooks.onLive(e));
+  webhooks.wake();
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   await outbound.start();
@@ -99,11 +115,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const live = new LiveHub();
-  ingestor.onTicketed((t) => {
-    if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
-  });
-  const now = opts.now ?? Date.now;
   const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor } });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
@@ -121,6 +132,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     smtp,
     http,
     live,
+    webhooks,
     firstStart: first,
     jobs,
     metrics,
@@ -136,6 +148,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await jobs.stop();
         await ingestor.idle();
         await outbound.stop();
+        await webhooks.stop();
         await db.close();
       })();
       return stopping;

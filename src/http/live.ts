@@ -4,6 +4,8 @@ export interface LiveEvent {
   ticketNumber: number;
   /** Why it changed: a new ticket, a message joining one, a bounce... */
   reason: string;
+  /** The message the change is about, when there is one (a reply sent). */
+  messageId?: string;
 }
 
 type Listener = (event: LiveEvent) => void;

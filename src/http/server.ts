@@ -19,6 +19,9 @@ import { htmlRoutes } from './routes/html.js';
 import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { registerApiDocs } from './docs.js';
+import { contactCsvRoutes } from './routes/contacts-csv.js';
 import type { User } from '../desk/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -100,6 +103,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     });
     app.register(metricsRoutes, { metrics });
   }
+  registerApiDocs(app);
   app.register(healthRoutes);
   app.register(authRoutes, { prefix: '/api/v1' });
   app.register(async (api) => {
@@ -119,6 +123,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(eventRoutes);
     api.register(helpdeskRoutes);
     if (deps.ops) api.register(opsRoutes, deps.ops);
+    api.register(webhookRoutes);
+    api.register(contactCsvRoutes);
   }, { prefix: '/api/v1' });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;

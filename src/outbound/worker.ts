@@ -59,6 +59,7 @@ export class OutboundWorker {
    */
   private readonly setAside = new Set<string>();
   private readonly now: () => number;
+  private readonly sentListeners: Array<(item: OutboundItem) => void> = [];
 
   constructor(private readonly deps: WorkerDeps) {
     this.now = deps.now ?? Date.now;
@@ -82,6 +83,11 @@ export class OutboundWorker {
       log.warn({ count: interrupted.length }, 'outbound: sends interrupted by the last stop are tried again');
     }
     this.wake();
+  }
+
+  /** Called after a relay took a message and that is on disk (webhooks: message.sent). */
+  onSent(fn: (item: OutboundItem) => void): void {
+    this.sentListeners.push(fn);
   }
 
   /** Looks at the queue now (after a reply is queued, or "retry now"). */
@@ -166,7 +172,10 @@ export class OutboundWorker {
       await db.serial(() => db.commit(putOutboundBatch(db, outcome), true));
       this.deps.onAttempt?.(outcome.state === 'sent' ? 'sent' : outcome.state === 'failed' ? 'failed' : 'retrying');
       const entry = { id, ticket: item.ticketNumber, kind: item.kind, attempts: outcome.attempts, reply: outcome.lastReply };
-      if (outcome.state === 'sent') log.info(entry, 'outbound: accepted by the relay');
+      if (outcome.state === 'sent') {
+        log.info(entry, 'outbound: accepted by the relay');
+        for (const fn of this.sentListeners) fn(outcome);
+      }
       else if (outcome.state === 'failed') log.warn(entry, 'outbound: failed; shown on the message');
       else log.info({ ...entry, nextAttemptAt: outcome.nextAttemptAt }, 'outbound: will try again');
     } catch (err) {

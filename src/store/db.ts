@@ -38,6 +38,8 @@ import type { AbstractSublevel } from 'abstract-level';
 // fromaddr   <id>                                  FromAddress with its relay (password sealed)
 // dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
+// fts        <term>:<ticket no>                    '' — full-text search, see search-index.ts
+// hook, hookdel, hookq                             webhooks, their delivery log and queue, see webhooks.ts
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -74,6 +76,10 @@ export interface Sublevels {
   audit: JsonSub;
   seen: JsonSub;
   star: JsonSub;
+  fts: JsonSub;
+  hook: JsonSub;
+  hookdel: JsonSub;
+  hookq: JsonSub;
 }
 
 export type Op =
@@ -163,6 +169,10 @@ export class Db {
       audit: json('audit'),
       seen: json('seen'),
       star: json('star'),
+      fts: json('fts'),
+      hook: json('hook'),
+      hookdel: json('hookdel'),
+      hookq: json('hookq'),
     };
   }
 

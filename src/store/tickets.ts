@@ -1,4 +1,5 @@
 import { Batch, pad, type Db } from './db.js';
+import { indexMessage, indexTicket } from './search-index.js';
 import { PRIORITIES, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
 
 // Tickets, their messages and the indexes that list and thread them.
@@ -47,6 +48,7 @@ export function putTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticke
   if (ticket.status === 'closed' && ticket.closedAt === undefined) ticket.closedAt = ticket.updatedAt;
   batch.put(db.sub.ticket, pad(ticket.number, 10), ticket);
   for (const k of indexKeys(ticket)) batch.put(db.sub.tidx, k, '');
+  indexTicket(db, batch, ticket, previous);
 }
 
 /**
@@ -99,6 +101,7 @@ export function putMessage(db: Db, batch: Batch, message: Message): void {
   for (const a of message.attachments) batch.put(db.sub.attof, a.id, message.id);
   batch.put(db.sub.tmsg, `${pad(message.ticketNumber, 10)}:${message.id}`, '');
   if (message.messageId) batch.put(db.sub.mid, normaliseMessageId(message.messageId), message.id);
+  indexMessage(db, batch, message);
 }
 
 export function getMessage(db: Db, id: string): Promise<Message | undefined> {

@@ -110,6 +110,7 @@ export async function updateTicket(app: FastifyInstance, req: FastifyRequest, nu
       }
     }
     await db.commit(batch);
+    app.deps.live.publish({ type: 'ticket', ticketNumber: number, reason: 'updated' });
     return ticket;
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getTicket, listTickets, messagesOf, ticketIndex, type IndexRange, type TicketPage } from '../../store/tickets.js';
 import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
 import { listTicketsMerged } from '../../store/merged-lists.js';
+import { searchTickets } from '../../store/search-index.js';
 import { Batch } from '../../store/db.js';
 import { listDepartments, listUsers } from '../../store/directory.js';
 import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
@@ -81,6 +82,12 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
 async function pageFor(app: FastifyInstance, q: ListQuery, me: User, departments: string[] | null, match: (t: FullTicket) => boolean): Promise<TicketPage> {
   const { db } = app.deps;
   const now = app.deps.now();
+  if (q.q?.trim()) {
+    // Search reads the full-text index; views and filters check its rows like any other range.
+    const starred = q.view === 'starred' ? new Set(await starredOf(db, me.id)) : null;
+    const inView = starred ? (t: FullTicket) => starred.has(t.number) && match(t) : match;
+    return searchTickets(db, { text: q.q, limit: q.limit, cursor: q.cursor, match: inView });
+  }
   if (q.view === 'starred') return starredPage(app, me.id, q.limit, match);
   if (departments && departments.length === 0) return { items: [], nextCursor: null };
   const plain = q.sort === 'updated' && q.view === 'all' && !q.assignee && !q.tag && !q.alias && !q.department;
@@ -131,8 +138,6 @@ function rowFilters(q: ListQuery, me: User, now: number): Array<(t: FullTicket) 
   if (q.department) f.push((t) => t.departmentId === q.department);
   if (q.alias) f.push((t) => t.alias.toLowerCase() === q.alias!.toLowerCase());
   if (q.priority) f.push((t) => t.priority === q.priority);
-  const needle = q.q?.trim().toLowerCase();
-  if (needle) f.push((t) => t.subject.toLowerCase().includes(needle) || t.requester.email.includes(needle) || t.requester.name.toLowerCase().includes(needle) || `#${t.number}` === needle || String(t.number) === needle);
   return f;
 }
 

@@ -1,0 +1,203 @@
+import { Batch, pad, type Db } from './db.js';
+import { parseQuery, termsOf } from '../desk/search-terms.js';
+import { withTicketDefaults, type FullTicket, type Message, type Ticket } from '../desk/types.js';
+import type { TicketPage } from './tickets.js';
+
+// The full-text index: sublevel `fts`, key `<term>:<ticket no>` → ''. A ticket is listed
+// under every term of its subject, number and requester, and of its messages' bodies,
+// senders and recipients (names and addresses) and attachment file names.
+//
+// Postings are only ever added. A term that left a ticket (a message moved by a merge, a
+// purged ticket) keeps pointing at it until the next rebuild; reads skip postings whose
+// ticket is gone or merged, so the cost is a few bytes and, rarely, a ticket that matches
+// a word it no longer holds.
+
+const NO_WIDTH = 10;
+/** Sorts after every term that begins with a prefix (U+10FFFF is the largest code point). */
+const AFTER_PREFIX = '\u{10FFFF}';
+
+const posting = (term: string, number: number) => `${term}:${pad(number, NO_WIDTH)}`;
+
+function addTerms(db: Db, batch: Batch, number: number, terms: Set<string>): void {
+  for (const term of terms) batch.put(db.sub.fts, posting(term, number), '');
+}
+
+function ticketTerms(t: Ticket): Set<string> {
+  return termsOf(t.subject, String(t.number), t.requester.name, t.requester.email);
+}
+
+/** Called by putTicket: only when what is indexed changed, so status changes write nothing. */
+export function indexTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticket): void {
+  if (previous && previous.subject === ticket.subject && previous.requester.email === ticket.requester.email && previous.requester.name === ticket.requester.name) return;
+  addTerms(db, batch, ticket.number, ticketTerms(ticket));
+}
+
+function messageTerms(m: Message): Set<string> {
+  const people = [m.from, ...m.to, ...m.cc, ...(m.replyTo ?? [])].flatMap((a) => [a.name, a.email]);
+  return termsOf(m.subject, m.text, ...people, ...m.attachments.map((a) => a.filename));
+}
+
+/** Called by putMessage. */
+export function indexMessage(db: Db, batch: Batch, message: Message): void {
+  addTerms(db, batch, message.ticketNumber, messageTerms(message));
+}
+
+/** The highest ticket number a key can hold (NO_WIDTH digits). */
+const TOP = 10 ** NO_WIDTH - 1;
+
+/**
+ * One term's tickets, newest (highest number) first, read from the store a chunk at a time,
+ * so a word found in every ticket costs what the page needs, not the whole posting list.
+ */
+class Postings {
+  private buffered: number[] = [];
+  private exhausted = false;
+  private chunk = 64;
+  constructor(private readonly db: Db, private readonly term: string, private below: number) {}
+
+  async peek(): Promise<number | null> {
+    if (this.buffered.length === 0 && !this.exhausted) {
+      const keys = await this.db.keys(this.db.sub.fts, { gte: `${this.term}:`, lt: posting(this.term, this.below), reverse: true, limit: this.chunk });
+      this.exhausted = keys.length < this.chunk;
+      this.chunk = Math.min(this.chunk * 4, 4096);
+      this.buffered = keys.map((k) => Number(k.slice(-NO_WIDTH)));
+      if (this.buffered.length) this.below = this.buffered.at(-1)!;
+    }
+    return this.buffered[0] ?? null;
+  }
+
+  /** Drops every number at or above `n`. */
+  skipTo(n: number): void {
+    while (this.buffered.length && this.buffered[0]! >= n) this.buffered.shift();
+  }
+}
+
+/** Several terms' tickets merged, newest first, each once: the words a prefix stands for. */
+class AnyOf {
+  constructor(private readonly parts: Postings[]) {}
+  async peek(): Promise<number | null> {
+    const heads = await Promise.all(this.parts.map((p) => p.peek()));
+    return heads.reduce<number | null>((max, h) => (h !== null && (max === null || h > max) ? h : max), null);
+  }
+  skipTo(n: number): void {
+    for (const p of this.parts) p.skipTo(n);
+  }
+}
+
+/**
+ * A prefix stands for the indexed words it begins, found by skipping from one word to the
+ * next (one seek each). Past this many words the prefix is too short to mean anything; the
+ * first ones in alphabetical order are used, and one more letter narrows it.
+ */
+const MAX_PREFIX_WORDS = 64;
+
+async function wordsBeginning(db: Db, prefix: string): Promise<string[]> {
+  const words: string[] = [];
+  let from = prefix;
+  while (words.length < MAX_PREFIX_WORDS) {
+    const [key] = await db.keys(db.sub.fts, { gte: from, lt: prefix + AFTER_PREFIX, limit: 1 });
+    if (key === undefined) break;
+    const word = key.slice(0, key.lastIndexOf(':'));
+    words.push(word);
+    from = `${word}:~`;
+  }
+  return words;
+}
+
+/** How many postings of a word are counted to pick the rarest one to walk. */
+const ESTIMATE_CAP = 2000;
+
+async function estimate(db: Db, term: string, asPrefix: boolean): Promise<number> {
+  const range = asPrefix ? { gte: term, lt: term + AFTER_PREFIX } : { gte: `${term}:`, lt: `${term}:~` };
+  return (await db.keys(db.sub.fts, { ...range, limit: ESTIMATE_CAP })).length;
+}
+
+/** Which of `numbers` are listed under `terms` (under at least one of them when `any`). */
+async function listedUnder(db: Db, terms: string[], numbers: number[]): Promise<Set<number>> {
+  const keys = terms.flatMap((t) => numbers.map((n) => posting(t, n)));
+  const found = await db.sub.fts.getMany(keys);
+  const listed = new Set<number>();
+  found.forEach((v, i) => v !== undefined && listed.add(numbers[i % numbers.length]!));
+  return listed;
+}
+
+/** Candidates taken from the walked term per round of checks. */
+const CHUNK = 100;
+
+/**
+ * Tickets holding every term of `text` (the last one as a prefix), newest ticket first.
+ * Walks the rarest term's postings and checks the other terms by key lookups, so the cost
+ * follows the page asked for. `match` filters what the index cannot (visibility, status,
+ * views). The cursor is `s:<number of the last ticket returned>`.
+ */
+export async function searchTickets(db: Db, opts: { text: string; limit: number; cursor?: string; match?: (t: FullTicket) => boolean }): Promise<TicketPage> {
+  const { words, prefix } = parseQuery(opts.text);
+  if (prefix === null) return { items: [], nextCursor: null };
+  const below = /^s:\d+$/.test(opts.cursor ?? '') ? Math.min(Number(opts.cursor!.slice(2)), TOP) : TOP;
+  const prefixWords = await wordsBeginning(db, prefix);
+  if (prefixWords.length === 0) return { items: [], nextCursor: null };
+  const [prefixCount, ...counts] = await Promise.all([estimate(db, prefix, true), ...words.map((w) => estimate(db, w, false))]);
+  if (counts.some((c) => c === 0)) return { items: [], nextCursor: null };
+  // -1: the prefix is the rarest, and its words are walked together.
+  const fewest = Math.min(...counts);
+  const rarest = counts.length && fewest < prefixCount! ? counts.indexOf(fewest) : -1;
+  const walked = rarest >= 0 ? new Postings(db, words[rarest]!, below) : new AnyOf(prefixWords.map((w) => new Postings(db, w, below)));
+  const checks = [...words.filter((_, i) => i !== rarest).map((w) => [w]), ...(rarest >= 0 ? [prefixWords] : [])];
+
+  const items: FullTicket[] = [];
+  for (;;) {
+    const candidates: number[] = [];
+    for (let n = await walked.peek(); n !== null && candidates.length < CHUNK; n = await walked.peek()) {
+      candidates.push(n);
+      walked.skipTo(n);
+    }
+    if (candidates.length === 0) return { items, nextCursor: null };
+    let numbers = candidates;
+    for (const terms of checks) {
+      if (numbers.length === 0) break;
+      const listed = await listedUnder(db, terms, numbers);
+      numbers = numbers.filter((n) => listed.has(n));
+    }
+    const stored = (await db.sub.ticket.getMany(numbers.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
+    for (const s of stored) {
+      if (!s || s.mergedInto !== undefined) continue;
+      const t = withTicketDefaults(s);
+      if (opts.match && !opts.match(t)) continue;
+      items.push(t);
+      if (items.length === opts.limit) {
+        walked.skipTo(t.number);
+        const more = candidates.at(-1)! < t.number || (await walked.peek()) !== null;
+        return { items, nextCursor: more ? `s:${t.number}` : null };
+      }
+    }
+  }
+}
+
+/** Bump when termsOf or the key layout changes: the next start rebuilds the index. */
+const SEARCH_INDEX_VERSION = 1;
+const WRITE_EVERY = 500;
+
+/** Rebuilds the full-text index from tickets and messages when its version changed. */
+export async function rebuildSearchIndex(db: Db): Promise<number> {
+  if ((await db.get<number>(db.sub.meta, 'fts:version')) === SEARCH_INDEX_VERSION) return 0;
+  await db.sub.fts.clear();
+  let count = 0;
+  let batch = new Batch();
+  const flush = async () => {
+    if (++count % WRITE_EVERY !== 0) return;
+    await db.commit(batch, false);
+    batch = new Batch();
+  };
+  for await (const t of db.sub.ticket.values()) {
+    if ((t as Ticket).mergedInto !== undefined) continue;
+    addTerms(db, batch, (t as Ticket).number, ticketTerms(t as Ticket));
+    await flush();
+  }
+  for await (const m of db.sub.msg.values()) {
+    indexMessage(db, batch, m as Message);
+    await flush();
+  }
+  batch.put(db.sub.meta, 'fts:version', SEARCH_INDEX_VERSION);
+  await db.commit(batch);
+  return count;
+}
