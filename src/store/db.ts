@@ -38,6 +38,8 @@ import type { AbstractSublevel } from 'abstract-level';
 // fromaddr   <id>                                  FromAddress with its relay (password sealed)
 // dkim       <domain>                              DkimKey (private key sealed)
 // rate       <kind>:<key>                          number[] of timestamps
+// slapol     <id>                                  SlaPolicy
+// rule       <id>                                  Rule (automation), run in order of `position`
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -74,6 +76,8 @@ export interface Sublevels {
   audit: JsonSub;
   seen: JsonSub;
   star: JsonSub;
+  slapol: JsonSub;
+  rule: JsonSub;
 }
 
 export type Op =
@@ -143,6 +147,8 @@ export class Db {
       audit: json('audit'),
       seen: json('seen'),
       star: json('star'),
+      slapol: json('slapol'),
+      rule: json('rule'),
     };
   }
 
