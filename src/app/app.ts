@@ -19,6 +19,7 @@ import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
+import { RuleRunner } from '../automation/run-rules.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
@@ -41,6 +42,8 @@ export interface App {
   live: LiveHub;
   firstStart: FirstStart;
   jobs: Jobs;
+  /** Runs the admin's rules on new tickets, new messages and field changes. */
+  rules: RuleRunner;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -69,6 +72,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
+  const rules = new RuleRunner({ db, log: log.child({ part: 'rules' }), secret, now: opts.now ?? Date.now, wakeOutbound: () => outbound.wake() });
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber === null) return;
+    if (t.outcome === 'new') void rules.run(t.ticketNumber, 'ticket-created');
+    if (t.outcome === 'joined') void rules.run(t.ticketNumber, 'message-received');
+  });
   await outbound.start();
   const replayed = await ingestor.replay();
   if (replayed) log.info({ count: replayed }, 'spool: ticketing messages accepted before the last stop');
@@ -97,7 +106,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
   const now = opts.now ?? Date.now;
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, rules });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
@@ -116,6 +125,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     live,
     firstStart: first,
     jobs,
+    rules,
     smtpPort,
     httpPort,
     reloadRouting,
@@ -127,6 +137,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await http.close();
         await jobs.stop();
         await ingestor.idle();
+        await rules.idle();
         await outbound.stop();
         await db.close();
       })();

@@ -37,6 +37,8 @@ export interface HttpDeps {
   /** The clock; tests move it to run auto-close and due dates without sleeping. */
   now?: () => number;
   loginLimits?: ThrottleLimits;
+  /** Runs the rules after a field change (src/automation/run-rules.ts). */
+  rules?: { run(ticketNumber: number, trigger: 'field-changed'): Promise<unknown> };
 }
 
 declare module 'fastify' {
