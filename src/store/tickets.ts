@@ -171,6 +171,8 @@ export interface IndexRange {
 export const ticketIndex = {
   updated: (): IndexRange => ({ gte: 'u:', lt: 'u:~' }),
   created: (): IndexRange => ({ gte: 'c:', lt: 'c:~' }),
+  /** Tickets created in [from, to), oldest first (statistics). */
+  createdBetween: (from: number, to: number): IndexRange => ({ gte: `c:${pad(from)}`, lt: `c:${pad(to)}`, ascending: true }),
   status: (s: TicketStatus): IndexRange => ({ gte: `s:${s}:`, lt: `s:${s}:~` }),
   assignee: (userId: string | null): IndexRange => ({ gte: `a:${userId ?? NOBODY}:`, lt: `a:${userId ?? NOBODY}:~` }),
   department: (id: string, status?: TicketStatus): IndexRange =>

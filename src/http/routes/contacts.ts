@@ -23,7 +23,8 @@ const contactFields = {
     type: 'object',
     maxProperties: 50,
     propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,39}$' },
-    additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: 500 },
+    // string, number, boolean or null; checked in mergedFields (an anyOf would coerce true into "true").
+    additionalProperties: {},
   },
 } as const;
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } } } as const;
@@ -54,6 +55,9 @@ function mergedFields(stored: Contact['fields'], input: ContactInput['fields']):
   if (!stored && !input) return {};
   const fields = { ...stored };
   for (const [k, v] of Object.entries(input ?? {})) {
+    if (!(v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 500))) {
+      throw new ApiError(400, 'invalid_request', `Contact field ${k} takes a string (up to 500 characters), a number, true/false or null.`);
+    }
     if (v === null) delete fields[k];
     else fields[k] = v;
   }

@@ -16,8 +16,9 @@ import { audit } from './audit.js';
 const CONDITIONS = ['sender', 'senderDomain', 'contactField', 'subjectContains', 'bodyContains', 'supportAddress', 'department', 'priority', 'severity', 'tag', 'verdict', 'time'];
 const ACTIONS = ['setPriority', 'setSeverity', 'setDepartment', 'setAssignee', 'addTags', 'setField', 'comment', 'sendTemplate', 'stop'];
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
-const scalar = { type: ['string', 'number', 'boolean', 'null'], maxLength: 500 } as const;
-const listOrScalar = { anyOf: [scalar, { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 100 } }] } as const;
+// A value is a string, number, boolean, null or a list of strings depending on the kind;
+// checked in check() (a schema anyOf would coerce true into "true" first).
+const listOrScalar = {} as const;
 
 const ruleFields = {
   name: text(100),
@@ -54,6 +55,11 @@ function check(r: Pick<Rule, 'conditions' | 'actions' | 'triggers'>): void {
       problems.push(`The condition "${c.kind}" takes a list of: ${(c.kind === 'priority' ? PRIORITIES : SEVERITIES).join(', ')}.`);
     }
     if (c.kind === 'time' && !isTimeZone(c.timeZone)) problems.push(`"${c.timeZone}" is not a time zone name.`);
+  }
+  for (const x of [...r.conditions, ...r.actions]) {
+    const v = (x as { value?: unknown }).value;
+    const ok = v === undefined || v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length <= 500) || (Array.isArray(v) && v.length <= 50 && v.every((e) => typeof e === 'string' && e.length <= 100));
+    if (!ok) problems.push(`The value of "${x.kind}" is too long or not a string, number, boolean or list of strings.`);
   }
   for (const a of r.actions) {
     if ((a.kind === 'setPriority' && !PRIORITIES.includes(a.value)) || (a.kind === 'setSeverity' && !SEVERITIES.includes(a.value))) problems.push(`"${String(a.value)}" is not a ${a.kind === 'setPriority' ? 'priority' : 'severity'}.`);
