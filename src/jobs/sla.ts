@@ -6,7 +6,7 @@ import { getTicket, listTickets, messagesOf, putTicket, ticketIndex } from '../s
 import { putNotification, putTask, putTimeline } from '../store/activity.js';
 import { listSlaPolicies } from '../store/sla.js';
 import { applyUpdate, type TicketUpdate } from '../desk/lifecycle.js';
-import { dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation } from '../desk/sla.js';
+import { dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation, type SlaPolicy } from '../desk/sla.js';
 import { canBeAssigned } from '../desk/access.js';
 import { SYSTEM_ACTOR } from '../desk/records.js';
 import type { FullTicket, TicketStatus } from '../desk/types.js';
@@ -34,7 +34,7 @@ export async function runSlaChecks(db: Db, now: number, log: Logger): Promise<Es
       const page = await listTickets(db, { range: ticketIndex.status(status), limit: 100, cursor });
       for (const seen of page.items) {
         if (seen.deletedAt !== null || !policyFor(policies, seen.departmentId)) continue;
-        done.push(...(await checkTicket(db, seen.number, now)));
+        done.push(...(await checkTicket(db, policies, seen.number, now)));
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -43,8 +43,7 @@ export async function runSlaChecks(db: Db, now: number, log: Logger): Promise<Es
   return done;
 }
 
-async function checkTicket(db: Db, number: number, now: number): Promise<Escalated[]> {
-  const policies = await listSlaPolicies(db);
+async function checkTicket(db: Db, policies: SlaPolicy[], number: number, now: number): Promise<Escalated[]> {
   return db.serial(async () => {
     const current = await getTicket(db, number);
     const policy = current && policyFor(policies, current.departmentId);

@@ -55,6 +55,9 @@ export function putTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticke
   if (statusChanged) {
     const pauses = notePause(previous?.slaPauses, previous?.status, ticket.status, ticket.statusChangedAt ?? ticket.updatedAt);
     if (pauses.length) ticket.slaPauses = pauses;
+    // Paused or closed, no SLA deadline runs: the ticket leaves the overdue list until the
+    // SLA job sets the next one.
+    if (ticket.status !== 'open' && ticket.sla?.nextDueAt != null) ticket.sla = { ...ticket.sla, nextDueAt: null };
   }
   if (ticket.status === 'closed' && ticket.closedAt === undefined) ticket.closedAt = ticket.updatedAt;
   batch.put(db.sub.ticket, pad(ticket.number, 10), ticket);

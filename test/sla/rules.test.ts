@@ -91,6 +91,7 @@ describe('rules on new tickets, new messages and field changes', () => {
   it('refuses a rule that cannot run, and lets only admins write rules', async () => {
     expect(await apiError(app.api('/api/v1/rules', { method: 'POST', json: { name: 'x', triggers: ['ticket-created'], actions: [{ kind: 'setPriority', value: 'asap' }] } }))).toMatchObject({ status: 400, code: 'invalid_rule', message: '"asap" is not a priority.' });
     expect((await apiError(app.api('/api/v1/rules', { method: 'POST', json: { name: 'x', triggers: ['ticket-created'], conditions: [{ kind: 'contactField', value: true }], actions: [{ kind: 'stop' }] } }))).message).toBe('The condition "contactField" (#1) needs key.');
+    expect((await apiError(app.api('/api/v1/rules', { method: 'POST', json: { name: 'x', triggers: ['ticket-created'], actions: [{ kind: 'setAssignee', value: 'nobody' }] } }))).message).toBe('nobody is not an active agent or admin.');
     const agent = await person(app, 'agent', 'gil', []);
     expect((await apiError(agent.api('/api/v1/rules'))).status).toBe(403);
   });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Batch } from '../../store/db.js';
+import { Batch, type Db } from '../../store/db.js';
+import { getDepartment, getUser } from '../../store/directory.js';
+import { canBeAssigned } from '../../desk/access.js';
 import { newId } from '../../store/ids.js';
 import { delRule, getRule, listRules, putRule } from '../../store/rules.js';
 import { ruleContext } from '../../automation/run-rules.js';
@@ -47,6 +49,17 @@ const ruleFields = {
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 40 } } } as const;
 
+/** The departments and people a rule names exist, and its assignee may own tickets. */
+async function checkReferences(db: Db, r: Pick<Rule, 'actions' | 'conditions'>): Promise<void> {
+  for (const a of r.actions) {
+    if (a.kind === 'setDepartment' && !(await getDepartment(db, a.value))) throw new ApiError(400, 'invalid_rule', `No department with id ${a.value}.`);
+    if (a.kind === 'setAssignee' && a.value !== null) {
+      const u = await getUser(db, a.value);
+      if (!u || !canBeAssigned(u)) throw new ApiError(400, 'invalid_rule', `${a.value} is not an active agent or admin.`);
+    }
+  }
+}
+
 /** Checks a schema cannot make: fields per kind, enumerations of values, time zones. */
 function check(r: Pick<Rule, 'conditions' | 'actions' | 'triggers'>): void {
   const problems = ruleProblems(r);
@@ -89,6 +102,7 @@ export async function ruleRoutes(app: FastifyInstance): Promise<void> {
         triggers: input.triggers!, conditions: input.conditions ?? [], actions: input.actions!, createdAt: at, updatedAt: at,
       };
       check(r);
+      await checkReferences(db, r);
       const batch = new Batch();
       putRule(db, batch, r);
       audit(app, req, batch, 'rule.create', r.id, { name: r.name });
@@ -108,6 +122,7 @@ export async function ruleRoutes(app: FastifyInstance): Promise<void> {
       if (!current) throw notFound('That rule');
       const next: Rule = { ...current, ...(req.body as Partial<Rule>), id, updatedAt: app.deps.now() };
       check(next);
+      await checkReferences(db, next);
       const batch = new Batch();
       putRule(db, batch, next);
       audit(app, req, batch, 'rule.update', id, { fields: Object.keys(req.body as object) });
