@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
+import { sendMail } from '../helpers/smtp-client.js';
 import { apiError, departmentId, person, ticketByMail } from '../helpdesk/fixture.js';
 import { addFromAddress } from '../outbound/fixtures.js';
 import { startRelay, waitFor, type Relay } from '../outbound/relays.js';
@@ -74,6 +75,17 @@ describe('rules on new tickets, new messages and field changes', () => {
     const n = await mailed('Everything is down', 'erin@customer.test');
     const res = await json(app.api(`/api/v1/tickets/${n}`, { method: 'PATCH', json: { priority: 'urgent' } }));
     expect(res).toMatchObject({ priority: 'urgent', assignee: { id: boss.id }, tags: ['escalated'] });
+  });
+
+  it('runs on a new message in an existing ticket', async () => {
+    await rule({ name: 'Churn risk', triggers: ['message-received'], conditions: [{ kind: 'bodyContains', value: 'cancel my subscription' }], actions: [{ kind: 'addTags', value: ['churn-risk'] }] });
+    const n = await mailed('Billing question', 'hal@customer.test');
+    expect((await ticket(n)).tags).toEqual([]);
+    const reply = mail({ from: 'Hal <hal@customer.test>', subject: `Re: [#${n}] Billing question`, body: 'Otherwise I will cancel my subscription.' });
+    expect((await sendMail(app.smtpPort, { from: 'hal@customer.test', to: ['support@support.test'], message: reply })).code).toBe(250);
+    await app.ingestor.idle();
+    await app.rules.idle();
+    expect((await ticket(n)).tags).toEqual(['churn-risk']);
   });
 
   it('dry-runs a rule against a ticket: what would change, nothing written', async () => {
