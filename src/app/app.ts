@@ -110,7 +110,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
-  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now });
+  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now, secret, wakeOutbound: () => outbound.wake() });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
 
   let stopping: Promise<void> | null = null;

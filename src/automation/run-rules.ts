@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
-import { contactByEmail, getContact, getDepartment, getSupportAddress } from '../store/directory.js';
-import { getTicket, messagesOf, putMessage, putTicket } from '../store/tickets.js';
+import { contactByEmail, getContact } from '../store/directory.js';
+import { getTicket, messagesOf, putTicket } from '../store/tickets.js';
+import { queueAutomaticMail } from './automatic-mail.js';
 import { putComment, putTimeline } from '../store/activity.js';
 import { listRules } from '../store/rules.js';
-import { putOutbound } from '../store/outbound.js';
 import { runRules, type RuleContext, type RuleOutcome, type RuleTrigger } from '../desk/rules.js';
-import { ticketMessageId } from '../desk/tokens.js';
 import type { Actor } from '../desk/records.js';
-import type { FullTicket, Message } from '../desk/types.js';
-import type { OutboundItem } from '../outbound/item.js';
+import type { FullTicket } from '../desk/types.js';
 
 /** Rules act under this name in the timeline. */
 export const RULES_ACTOR: Actor = { id: 'rules', name: 'Rules' };
@@ -65,7 +63,7 @@ export class RuleRunner {
         putTimeline(db, batch, { id: newId(now), ticketNumber: number, at: now, by: RULES_ACTOR, what: 'comment', note: text.slice(0, 200) });
       }
       let ticket = result.ticket;
-      for (const m of result.mails) ticket = await this.queueMail(batch, ticket, m, now);
+      for (const m of result.mails) ticket = await queueAutomaticMail(db, batch, this.deps.secret, ticket, m, now);
       putTicket(db, batch, ticket, current);
       await db.commit(batch);
       return result;
@@ -73,33 +71,5 @@ export class RuleRunner {
     if (outcome?.mails.length) this.deps.wakeOutbound();
     if (outcome?.matched.length) this.deps.log.info({ ticket: number, trigger, rules: outcome.matched.map((m) => m.id) }, 'rules: applied');
     return outcome;
-  }
-
-  /** A template mail to the requester from the ticket's support address, queued like an acknowledgement. */
-  private async queueMail(batch: Batch, ticket: FullTicket, mail: { subject: string; text: string }, now: number): Promise<FullTicket> {
-    const { db } = this.deps;
-    const alias = await getSupportAddress(db, ticket.alias);
-    const department = await getDepartment(db, ticket.departmentId);
-    const fromAddress = alias?.address ?? ticket.alias;
-    const from = { email: fromAddress, name: alias?.name || department?.name || 'Support' };
-    const id = newId(now);
-    const messageId = ticketMessageId(this.deps.secret, ticket.number, fromAddress.split('@')[1]!);
-    const references = ticket.lastInboundMessageId ? [ticket.lastInboundMessageId] : [];
-    const item: OutboundItem = {
-      id, messageRecordId: id, ticketNumber: ticket.number, kind: 'notification', messageId, from, to: [ticket.requester], cc: [], bcc: [],
-      subject: mail.subject, text: mail.text, inReplyTo: ticket.lastInboundMessageId, references,
-      // RFC 3834 §5: an automatic mail says so, so that other responders do not answer it.
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Loop': fromAddress, Precedence: 'auto_reply', 'X-Auto-Response-Suppress': 'All' },
-      attachmentIds: [], state: 'queued', attempts: 0, createdAt: now, nextAttemptAt: now,
-    };
-    putOutbound(db, batch, item);
-    const record: Message = {
-      id, ticketNumber: ticket.number, direction: 'out', messageId, inReplyTo: item.inReplyTo, references, from, to: [ticket.requester], cc: [],
-      subject: mail.subject, date: now, receivedAt: now, text: mail.text, html: null, attachments: [], verdict: null, envelope: null,
-      // Automatic, like an acknowledgement: it is not an agent's first response.
-      flags: ['acknowledgement'], size: 0,
-    };
-    putMessage(db, batch, record);
-    return { ...ticket, messageCount: ticket.messageCount + 1 };
   }
 }

@@ -37,7 +37,7 @@ export interface Notification {
   id: string;
   userId: string;
   /** 'escalated': an SLA escalation (src/jobs/sla.ts) names this user. */
-  kind: 'mention' | 'assigned' | 'escalated';
+  kind: 'mention' | 'assigned' | 'escalated' | 'rated';
   ticketNumber: number;
   by: Actor;
   text: string;

@@ -1,6 +1,7 @@
 // The help desk's records as plain data. Times are UTC milliseconds.
 
 import type { AckTemplate } from './acknowledgement.js';
+import type { Rating } from './ratings.js';
 
 export type TicketStatus = 'open' | 'waiting' | 'hold' | 'closed';
 
@@ -50,6 +51,10 @@ export interface Ticket {
   slaPauses?: Array<{ from: number; to: number | null }>;
   /** What the SLA job last found (src/jobs/sla.ts): the next deadline and escalations done. */
   sla?: TicketSla;
+  /** When the rating request went out (src/jobs/rating-requests.ts). */
+  ratingRequestedAt?: number;
+  /** The customer's satisfaction rating, from the public rating page. */
+  rating?: Rating;
 }
 
 export interface TicketSla {

@@ -19,6 +19,7 @@ import { htmlRoutes } from './routes/html.js';
 import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
+import { ratingPageRoutes } from './routes/ratings.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -107,6 +108,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(eventRoutes);
     api.register(helpdeskRoutes);
   }, { prefix: '/api/v1' });
+  // Public: the customer's rating page, authorised by its signed link (issue 5).
+  app.register(ratingPageRoutes);
   app.register(panelRoutes, { root: deps.panelDir });
   return app;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { autoCloseWaiting } from './auto-close.js';
 import { purgeOldTrash } from './purge-trash.js';
 import { runSlaChecks, type Escalated } from './sla.js';
+import { sendRatingRequests } from './rating-requests.js';
 
 /** How often the timers run: auto-close counts in days, so a few minutes late is fine. */
 const INTERVAL_MS = 5 * 60_000;
@@ -16,10 +17,12 @@ export interface Jobs {
   runPurge(): Promise<number[]>;
   /** Updates SLA deadlines and runs the escalations that came due. */
   runSla(): Promise<Escalated[]>;
+  /** Mails the rating request of newly closed tickets; returns their numbers. */
+  runRatingRequests(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
-export function startJobs(deps: { db: Db; log: Logger; now: () => number; intervalMs?: number; slaIntervalMs?: number }): Jobs {
+export function startJobs(deps: { db: Db; log: Logger; now: () => number; intervalMs?: number; slaIntervalMs?: number; secret?: Buffer; wakeOutbound?: () => void }): Jobs {
   // Jobs run one after another, never two at once.
   let running: Promise<unknown> = Promise.resolve();
   const queue = <T>(name: string, job: () => Promise<T>) => {
@@ -35,12 +38,22 @@ export function startJobs(deps: { db: Db; log: Logger; now: () => number; interv
   }, deps.intervalMs ?? INTERVAL_MS);
   timer.unref();
   const runSla = () => queue('sla', () => runSlaChecks(deps.db, deps.now(), deps.log));
-  const slaTimer = setInterval(() => void runSla().catch(() => undefined), deps.slaIntervalMs ?? SLA_INTERVAL_MS);
+  const runRatingRequests = async () => {
+    const sent = await queue('ratings', () => (deps.secret ? sendRatingRequests(deps.db, deps.secret, deps.now(), deps.log) : Promise.resolve([])));
+    if (sent.length) deps.wakeOutbound?.();
+    return sent;
+  };
+  // Both count in minutes: an SLA target, a customer waiting for the rating mail after a close.
+  const slaTimer = setInterval(() => {
+    void runSla().catch(() => undefined);
+    void runRatingRequests().catch(() => undefined);
+  }, deps.slaIntervalMs ?? SLA_INTERVAL_MS);
   slaTimer.unref();
   return {
     runAutoClose,
     runPurge,
     runSla,
+    runRatingRequests,
     async stop() {
       clearInterval(timer);
       clearInterval(slaTimer);

@@ -171,6 +171,7 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
     links: ticket.links,
     closedAt: ticket.closedAt ?? null,
     ...slaView(await slaStateOf(app.deps.db, ticket, app.deps.now(), messages)),
+    rating: ticket.rating ?? null,
     messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
   };
 }
