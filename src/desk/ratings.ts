@@ -1,18 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RatingValue } from './types.js';
 
 // Satisfaction ratings: after a ticket closes, the customer gets a mail with one link per
 // answer (good / neutral / bad). A link carries the ticket number and its expiry, signed
 // with the desk's secret, so nobody can rate a ticket they were not asked about, and an old
 // mail stops working.
 
-export type RatingValue = 'good' | 'neutral' | 'bad';
+export type { Rating, RatingValue } from './types.js';
 export const RATING_VALUES: readonly RatingValue[] = ['good', 'neutral', 'bad'];
-
-export interface Rating {
-  value: RatingValue;
-  comment: string;
-  at: number;
-}
 
 /** Admin settings of the rating request, kept in the store. */
 export interface RatingSettings {

@@ -1,7 +1,6 @@
 // The help desk's records as plain data. Times are UTC milliseconds.
 
 import type { AckTemplate } from './acknowledgement.js';
-import type { Rating } from './ratings.js';
 
 export type TicketStatus = 'open' | 'waiting' | 'hold' | 'closed';
 
@@ -55,6 +54,15 @@ export interface Ticket {
   ratingRequestedAt?: number;
   /** The customer's satisfaction rating, from the public rating page. */
   rating?: Rating;
+}
+
+export type RatingValue = 'good' | 'neutral' | 'bad';
+
+/** A customer's satisfaction rating (src/desk/ratings.ts). */
+export interface Rating {
+  value: RatingValue;
+  comment: string;
+  at: number;
 }
 
 export interface TicketSla {
