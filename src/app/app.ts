@@ -23,6 +23,7 @@ import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
 import { Metrics } from '../metrics/metrics.js';
 import { pendingOutbound } from '../store/outbound.js';
+import { RuleRunner } from '../automation/run-rules.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
@@ -48,6 +49,8 @@ export interface App {
   firstStart: FirstStart;
   jobs: Jobs;
   metrics: Metrics;
+  /** Runs the admin's rules on new tickets, new messages and field changes. */
+  rules: RuleRunner;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -90,6 +93,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   webhooks.wake();
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
+  const rules = new RuleRunner({ db, log: log.child({ part: 'rules' }), secret, now: opts.now ?? Date.now, wakeOutbound: () => outbound.wake() });
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber === null) return;
+    if (t.outcome === 'new') void rules.run(t.ticketNumber, 'ticket-created');
+    if (t.outcome === 'joined') void rules.run(t.ticketNumber, 'message-received');
+  });
   await outbound.start();
   const replayed = await ingestor.replay();
   if (replayed) log.info({ count: replayed }, 'spool: ticketing messages accepted before the last stop');
@@ -115,11 +124,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor } });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor }, rules });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;
-  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now });
+  const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now, secret, wakeOutbound: () => outbound.wake() });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
 
   let stopping: Promise<void> | null = null;
@@ -136,6 +145,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     firstStart: first,
     jobs,
     metrics,
+    rules,
     smtpPort,
     httpPort,
     reloadRouting,
@@ -147,6 +157,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await http.close();
         await jobs.stop();
         await ingestor.idle();
+        await rules.idle();
         await outbound.stop();
         await webhooks.stop();
         await db.close();

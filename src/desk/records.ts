@@ -36,7 +36,8 @@ export interface Comment {
 export interface Notification {
   id: string;
   userId: string;
-  kind: 'mention' | 'assigned';
+  /** 'escalated': an SLA escalation (src/jobs/sla.ts) names this user. */
+  kind: 'mention' | 'assigned' | 'escalated' | 'rated';
   ticketNumber: number;
   by: Actor;
   text: string;

@@ -46,6 +46,30 @@ export interface Ticket {
   deletedAt?: number | null;
   /** Merged into that ticket: this number reads as that ticket from now on. */
   mergedInto?: number;
+  /** Spans spent Waiting or On hold (to: null while it lasts); the SLA clock stops then. */
+  slaPauses?: Array<{ from: number; to: number | null }>;
+  /** What the SLA job last found (src/jobs/sla.ts): the next deadline and escalations done. */
+  sla?: TicketSla;
+  /** When the rating request went out (src/jobs/rating-requests.ts). */
+  ratingRequestedAt?: number;
+  /** The customer's satisfaction rating, from the public rating page. */
+  rating?: Rating;
+}
+
+export type RatingValue = 'good' | 'neutral' | 'bad';
+
+/** A customer's satisfaction rating (src/desk/ratings.ts). */
+export interface Rating {
+  value: RatingValue;
+  comment: string;
+  at: number;
+}
+
+export interface TicketSla {
+  /** The next unmet SLA deadline; the overdue list reads it. Null when none runs. */
+  nextDueAt: number | null;
+  /** Escalations already run, e.g. "resolution@0.75". */
+  escalated: string[];
 }
 
 /** A ticket with every help-desk field present, as the store returns it. */
@@ -184,6 +208,8 @@ export interface Contact {
   emails: string[];
   phone?: string;
   notes?: string;
+  /** Facts about the customer that rules test, e.g. keyAccount: true. */
+  fields?: Record<string, string | number | boolean>;
   createdAt: number;
   updatedAt: number;
 }

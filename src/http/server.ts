@@ -22,6 +22,7 @@ import { helpdeskRoutes } from './routes/helpdesk.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { registerApiDocs } from './docs.js';
 import { contactCsvRoutes } from './routes/contacts-csv.js';
+import { ratingPageRoutes } from './routes/ratings.js';
 import type { User } from '../desk/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -47,6 +48,8 @@ export interface HttpDeps {
   metrics?: Metrics;
   /** Backup download, export and import (src/http/routes/ops.ts). */
   ops?: OpsDeps;
+  /** Runs the rules after a field change (src/automation/run-rules.ts). */
+  rules?: { run(ticketNumber: number, trigger: 'field-changed'): Promise<unknown> };
 }
 
 declare module 'fastify' {
@@ -126,6 +129,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(webhookRoutes);
     api.register(contactCsvRoutes);
   }, { prefix: '/api/v1' });
+  // Public: the customer's rating page, authorised by its signed link (issue 5).
+  app.register(ratingPageRoutes);
   app.register(panelRoutes, { root: deps.panelDir });
   return app;
 }

@@ -7,7 +7,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // The key layout of the whole store lives in src/store/; nobody else knows a key.
 //
 // sublevel   key                                   value
-// meta       'seq:ticket' | 'settings' | ...       JSON
+// meta       'seq:ticket' | 'settings' | 'ratings' | ...  JSON
 // spool      <id>                                  SpoolEntry: accepted, not yet ticketed
 // raw        <message id>                          Buffer: the message as received (+ our headers)
 // msg        <message id>                          Message
@@ -40,6 +40,8 @@ import type { AbstractSublevel } from 'abstract-level';
 // rate       <kind>:<key>                          number[] of timestamps
 // fts        <term>:<ticket no>                    '' — full-text search, see search-index.ts
 // hook, hookdel, hookq                             webhooks, their delivery log and queue, see webhooks.ts
+// slapol     <id>                                  SlaPolicy
+// rule       <id>                                  Rule (automation), run in order of `position`
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -80,6 +82,8 @@ export interface Sublevels {
   hook: JsonSub;
   hookdel: JsonSub;
   hookq: JsonSub;
+  slapol: JsonSub;
+  rule: JsonSub;
 }
 
 export type Op =
@@ -173,6 +177,8 @@ export class Db {
       hook: json('hook'),
       hookdel: json('hookdel'),
       hookq: json('hookq'),
+      slapol: json('slapol'),
+      rule: json('rule'),
     };
   }
 

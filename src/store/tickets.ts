@@ -1,5 +1,6 @@
 import { Batch, pad, type Db } from './db.js';
 import { indexMessage, indexTicket } from './search-index.js';
+import { notePause } from '../desk/sla.js';
 import { PRIORITIES, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
 
 // Tickets, their messages and the indexes that list and thread them.
@@ -30,10 +31,16 @@ function indexKeys(stored: Ticket): string[] {
     `ds:${t.departmentId}:${t.status}:${upd}:${no}`,
     `l:${t.alias.toLowerCase()}:${upd}:${no}`,
     `p:${PRIORITIES.indexOf(t.priority)}:${upd}:${no}`,
-    `due:${pad(t.dueAt ?? NO_DUE)}:${no}`,
+    `due:${pad(effectiveDue(t) ?? NO_DUE)}:${no}`,
     `k:${t.contactId}:${upd}:${no}`,
     ...t.tags.map((tag) => `g:${tag}:${upd}:${no}`),
   ];
+}
+
+/** The earlier of the agent-set due date and the next SLA deadline: what "overdue" means. */
+export function effectiveDue(t: Ticket): number | null {
+  const dues = [t.dueAt, t.sla?.nextDueAt].filter((d): d is number => typeof d === 'number');
+  return dues.length ? Math.min(...dues) : null;
 }
 
 /**
@@ -45,6 +52,14 @@ export function putTicket(db: Db, batch: Batch, ticket: Ticket, previous?: Ticke
   if (previous) for (const k of indexKeys(previous)) batch.del(db.sub.tidx, k);
   const statusChanged = !previous || previous.status !== ticket.status;
   if (statusChanged && (!previous || ticket.statusChangedAt === previous.statusChangedAt)) ticket.statusChangedAt = previous ? ticket.updatedAt : ticket.createdAt;
+  // The SLA clock stops while the ticket waits on the customer or is on hold.
+  if (statusChanged) {
+    const pauses = notePause(previous?.slaPauses, previous?.status, ticket.status, ticket.statusChangedAt ?? ticket.updatedAt);
+    if (pauses.length) ticket.slaPauses = pauses;
+    // Paused or closed, no SLA deadline runs: the ticket leaves the overdue list until the
+    // SLA job sets the next one.
+    if (ticket.status !== 'open' && ticket.sla?.nextDueAt != null) ticket.sla = { ...ticket.sla, nextDueAt: null };
+  }
   if (ticket.status === 'closed' && ticket.closedAt === undefined) ticket.closedAt = ticket.updatedAt;
   batch.put(db.sub.ticket, pad(ticket.number, 10), ticket);
   for (const k of indexKeys(ticket)) batch.put(db.sub.tidx, k, '');
@@ -162,6 +177,8 @@ export interface IndexRange {
 export const ticketIndex = {
   updated: (): IndexRange => ({ gte: 'u:', lt: 'u:~' }),
   created: (): IndexRange => ({ gte: 'c:', lt: 'c:~' }),
+  /** Tickets created in [from, to), oldest first (statistics). */
+  createdBetween: (from: number, to: number): IndexRange => ({ gte: `c:${pad(from)}`, lt: `c:${pad(to)}`, ascending: true }),
   status: (s: TicketStatus): IndexRange => ({ gte: `s:${s}:`, lt: `s:${s}:~` }),
   assignee: (userId: string | null): IndexRange => ({ gte: `a:${userId ?? NOBODY}:`, lt: `a:${userId ?? NOBODY}:~` }),
   department: (id: string, status?: TicketStatus): IndexRange =>

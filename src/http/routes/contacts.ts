@@ -18,6 +18,14 @@ const contactFields = {
   secondaryEmails: { type: 'array', maxItems: 20, items: emailSchema },
   phone: { type: 'string', maxLength: 50 },
   notes: { type: 'string', maxLength: 10_000 },
+  // Facts about the customer rules can test, e.g. { "keyAccount": true }; null removes one.
+  fields: {
+    type: 'object',
+    maxProperties: 50,
+    propertyNames: { pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,39}$' },
+    // string, number, boolean or null; checked in mergedFields (an anyOf would coerce true into "true").
+    additionalProperties: {},
+  },
 } as const;
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } } } as const;
 
@@ -27,6 +35,7 @@ interface ContactInput {
   secondaryEmails?: string[];
   phone?: string;
   notes?: string;
+  fields?: Record<string, string | number | boolean | null>;
 }
 
 export const contactView = (c: Contact) => ({
@@ -36,9 +45,24 @@ export const contactView = (c: Contact) => ({
   secondaryEmails: c.emails.filter((e) => e !== c.email),
   phone: c.phone ?? '',
   notes: c.notes ?? '',
+  fields: c.fields ?? {},
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 });
+
+/** Input fields merged over the stored ones; null removes a field. */
+function mergedFields(stored: Contact['fields'], input: ContactInput['fields']): Pick<Contact, 'fields'> {
+  if (!stored && !input) return {};
+  const fields = { ...stored };
+  for (const [k, v] of Object.entries(input ?? {})) {
+    if (!(v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 500))) {
+      throw new ApiError(400, 'invalid_request', `Contact field ${k} takes a string (up to 500 characters), a number, true/false or null.`);
+    }
+    if (v === null) delete fields[k];
+    else fields[k] = v;
+  }
+  return { fields };
+}
 
 export async function contactRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
@@ -63,6 +87,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       emails,
       phone: input.phone ?? previous?.phone,
       notes: input.notes ?? previous?.notes,
+      ...mergedFields(previous?.fields, input.fields),
       createdAt: previous?.createdAt ?? at,
       updatedAt: at,
     };

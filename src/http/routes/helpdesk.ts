@@ -11,10 +11,14 @@ import { trashRoutes } from './trash.js';
 import { mergeRoutes } from './merge.js';
 import { contactRoutes } from './contacts.js';
 import { customFieldRoutes } from './custom-fields.js';
+import { slaPolicyRoutes } from './sla-policies.js';
+import { ruleRoutes } from './rules.js';
+import { statsRoutes } from './stats.js';
+import { ratingSettingsRoutes } from './ratings.js';
 
 /** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
 export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
-  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes]) {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes]) {
     api.register(routes);
   }
 }

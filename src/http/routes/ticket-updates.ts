@@ -120,7 +120,12 @@ export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
 
   app.patch('/tickets/:number', { schema: { params: numberParam, body: updateBody } }, async (req) => {
     const { number } = req.params as { number: number };
-    return ticketDetail(app, await updateTicket(app, req, number, req.body as TicketUpdate));
+    const before = await getTicket(db, number);
+    const updated = await updateTicket(app, req, number, req.body as TicketUpdate);
+    if (!app.deps.rules || updated.updatedAt === before?.updatedAt) return ticketDetail(app, updated);
+    // A change is news for the rules ("on field change"); the answer shows what they did too.
+    await app.deps.rules.run(updated.number, 'field-changed');
+    return ticketDetail(app, (await getTicket(db, updated.number)) ?? updated);
   });
 
   app.get('/tickets/:number/timeline', { schema: { params: numberParam } }, async (req) => {

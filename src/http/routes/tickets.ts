@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getTicket, listTickets, messagesOf, ticketIndex, type IndexRange, type TicketPage } from '../../store/tickets.js';
+import { effectiveDue, getTicket, listTickets, messagesOf, ticketIndex, type IndexRange, type TicketPage } from '../../store/tickets.js';
 import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
 import { listTicketsMerged } from '../../store/merged-lists.js';
 import { searchTickets } from '../../store/search-index.js';
@@ -10,6 +10,8 @@ import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
 import { outboundOf } from '../../store/outbound.js';
 import { deliveryView, type OutboundItem } from '../../outbound/item.js';
+import { slaStateOf } from '../../store/sla.js';
+import type { SlaState } from '../../desk/sla.js';
 
 const STATUSES = ['open', 'waiting', 'hold', 'closed'];
 const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred', 'trash'] as const;
@@ -60,7 +62,7 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     const match = (t: FullTicket) => filters.every((f) => f(t));
     const page = await pageFor(app, query, userOf(req), visible ? userOf(req).departments : null, match);
     const [depts, users, marks] = await Promise.all([departmentsById(app), usersById(app), marksOf(db, userOf(req).id, page.items.map((t) => t.number))]);
-    return { items: page.items.map((t) => ({ ...ticketSummary(t, depts, users), ...markView(t, marks) })), nextCursor: page.nextCursor };
+    return { items: page.items.map((t) => ({ ...ticketSummary(t, depts, users, app.deps.now()), ...markView(t, marks) })), nextCursor: page.nextCursor };
   });
 
   app.get('/tickets/:number', {
@@ -131,7 +133,8 @@ function rowFilters(q: ListQuery, me: User, now: number): Array<(t: FullTicket) 
   if (q.status) f.push((t) => t.status === q.status);
   if (q.view === 'mine') f.push((t) => t.assigneeId === me.id);
   if (q.view === 'unassigned') f.push((t) => t.assigneeId === null);
-  if (q.view === 'overdue') f.push((t) => t.dueAt !== null && t.dueAt < now && t.status !== 'closed');
+  // Overdue: past the agent-set due date or an SLA deadline (kept by the SLA job).
+  if (q.view === 'overdue') f.push((t) => (effectiveDue(t) ?? Infinity) < now && t.status !== 'closed');
   if (q.view === 'high-priority') f.push((t) => t.priority === 'high' || t.priority === 'urgent');
   if (q.assignee) f.push((t) => t.assigneeId === (q.assignee === 'none' ? null : q.assignee));
   if (q.tag) f.push((t) => t.tags.includes(q.tag!.toLowerCase()));
@@ -166,17 +169,19 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
   const [messages, depts, users] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app)]);
   const deliveries = await outboundOf(app.deps.db, messages.filter((m) => m.direction === 'out').map((m) => m.id));
   return {
-    ...ticketSummary(ticket, depts, users),
+    ...ticketSummary(ticket, depts, users, app.deps.now()),
     participants: ticket.participants,
     linkedTickets: ticket.linkedTickets,
     customFields: ticket.customFields,
     links: ticket.links,
     closedAt: ticket.closedAt ?? null,
+    ...slaView(await slaStateOf(app.deps.db, ticket, app.deps.now(), messages)),
+    rating: ticket.rating ?? null,
     messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
   };
 }
 
-export function ticketSummary(t: FullTicket, depts: Map<string, Department>, users: Map<string, User> = new Map()) {
+export function ticketSummary(t: FullTicket, depts: Map<string, Department>, users: Map<string, User>, now: number) {
   const d = depts.get(t.departmentId);
   const a = t.assigneeId ? users.get(t.assigneeId) : undefined;
   return {
@@ -193,9 +198,21 @@ export function ticketSummary(t: FullTicket, depts: Map<string, Department>, use
     priority: t.priority,
     severity: t.severity,
     dueAt: t.dueAt,
+    overdue: t.status !== 'closed' && (effectiveDue(t) ?? Infinity) < now,
     tags: t.tags,
     deletedAt: t.deletedAt,
     assignee: t.assigneeId ? { id: t.assigneeId, name: a?.name ?? '' } : null,
+  };
+}
+
+/** The SLA part of a ticket's detail: due times, whether they are met or breached, paused. */
+function slaView(s: SlaState | null) {
+  return {
+    sla: s ? { policyId: s.policyId, paused: s.paused, firstResponse: s.firstResponse, resolution: s.resolution } : null,
+    firstResponseDueAt: s?.firstResponse?.dueAt ?? null,
+    resolutionDueAt: s?.resolution?.dueAt ?? null,
+    firstResponseBreached: s?.firstResponse?.breached ?? false,
+    resolutionBreached: s?.resolution?.breached ?? false,
   };
 }
 
