@@ -19,6 +19,7 @@ import { htmlRoutes } from './routes/html.js';
 import { panelRoutes } from './panel.js';
 import type { LiveHub } from './live.js';
 import { helpdeskRoutes } from './routes/helpdesk.js';
+import { draftRoutes } from './routes/drafts.js';
 import type { User } from '../desk/types.js';
 
 export interface HttpDeps {
@@ -104,6 +105,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     api.register(htmlRoutes);
     api.register(eventRoutes);
     api.register(helpdeskRoutes);
+    api.register(draftRoutes);
   }, { prefix: '/api/v1' });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;

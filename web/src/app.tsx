@@ -36,7 +36,7 @@ export function App() {
   let screen;
   if (me === undefined) screen = <p class="loading">{i18n.t('app.loading')}</p>;
   else if (me === null) screen = <Login onLoggedIn={setMe} />;
-  else if (ticket) screen = <TicketPage number={Number(ticket[1])} />;
+  else if (ticket) screen = <TicketPage number={Number(ticket[1])} me={me} />;
   else screen = <Inbox />;
 
   return (
