@@ -47,7 +47,7 @@ export function App() {
   else if (me === null) screen = <Login onLoggedIn={setMe} />;
   else if (admin && me.role === 'admin') screen = adminScreens ? <adminScreens.Admin section={admin[1] ?? ''} /> : <p class="loading">{i18n.t('app.loading')}</p>;
   else if (ticket) screen = <TicketPage number={Number(ticket[1])} me={me} />;
-  else screen = <Inbox />;
+  else screen = <Inbox me={me} />;
 
   return (
     <I18n.Provider value={i18n}>
