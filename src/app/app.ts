@@ -66,7 +66,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
 
   const ingestor = new Ingestor({ db, log: log.child({ part: 'ingest' }), secret, routing: () => routing, now: opts.now });
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
-  const outbound = new OutboundWorker({ db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  const live = new LiveHub();
+  const outbound = new OutboundWorker({
+    db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret),
+    // A reply's delivery state shows on its ticket page: sent, retrying, failed.
+    onOutcome: (item) => live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` }),
+  });
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   await outbound.start();
@@ -92,7 +97,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const live = new LiveHub();
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });

@@ -30,6 +30,8 @@ export interface WorkerDeps {
   now?: () => number;
   /** Signs a composed mail (DKIM) before it leaves; identity when absent. */
   sign?: (raw: Buffer, item: OutboundItem) => Promise<Buffer>;
+  /** Told after each attempt's outcome is stored, so open panels can show the new state. */
+  onOutcome?: (item: OutboundItem) => void;
 }
 
 /** Mails sent at once; more would only queue up at the relays. */
@@ -162,6 +164,7 @@ export class OutboundWorker {
         outcome = this.afterFailure(item, from, err as RelayError);
       }
       await db.serial(() => db.commit(putOutboundBatch(db, outcome), true));
+      this.deps.onOutcome?.(outcome);
       const entry = { id, ticket: item.ticketNumber, kind: item.kind, attempts: outcome.attempts, reply: outcome.lastReply };
       if (outcome.state === 'sent') log.info(entry, 'outbound: accepted by the relay');
       else if (outcome.state === 'failed') log.warn(entry, 'outbound: failed; shown on the message');

@@ -67,7 +67,7 @@ describe('the composer in Chromium', () => {
     expect([parsed.references].flat()).toContain(customerMessageId);
     expect(parsed.subject).toContain(`[#${number}]`);
     // The panel follows the delivery, and the sent reply's draft is gone.
-    await page.locator('[data-delivery="sent"]').waitFor();
+    await page.locator('article.message', { hasText: 'Your parcel left our warehouse today.' }).locator('[data-delivery="sent"]').waitFor();
     expect((await app.api(`/api/v1/tickets/${number}/draft`)).status).toBe(404);
   });
 
@@ -79,6 +79,36 @@ describe('the composer in Chromium', () => {
     await composer.getByRole('button', { name: 'Add comment' }).click();
     await page.getByRole('region', { name: 'Internal comments' }).getByText('Checked with the warehouse: shipped.').waitFor();
     expect(mailsWith('Checked with the warehouse')).toEqual([]);
+  });
+
+  it('sends attachments from the file input and by drag and drop, and retries a mail the relay refused', async () => {
+    relay.refuse = { at: 'data', code: 554, message: '5.7.1 Message rejected by policy' };
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    const composer = page.getByRole('form', { name: 'Reply' });
+    await composer.getByLabel('Message').fill('The invoice and the label are attached.');
+    await composer.getByLabel('Attach files').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 invoice 4711') });
+    const dropped = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['LABEL 4711'], 'label.txt', { type: 'text/plain' }));
+      return data;
+    });
+    await composer.dispatchEvent('drop', { dataTransfer: dropped });
+    const files = composer.getByRole('list', { name: 'Attachments' });
+    await files.getByText('label.txt').waitFor();
+    expect(await files.getByRole('listitem').count()).toBe(2);
+    await composer.getByRole('button', { name: 'Send' }).click();
+
+    // Refused for good (5xx): the panel says so, with the relay's words, and offers Retry.
+    const card = page.locator('article.message', { hasText: 'The invoice and the label are attached.' });
+    const failed = card.locator('[data-delivery="failed"]');
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('5.7.1 Message rejected by policy');
+    relay.refuse = null;
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => mailsWith('The invoice and the label are attached.').length).toBe(1);
+    const parsed = await simpleParser(mailsWith('The invoice and the label are attached.')[0]!.raw);
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['invoice.pdf', '%PDF-1.4 invoice 4711'], ['label.txt', 'LABEL 4711']]);
+    await card.locator('[data-delivery="sent"]').waitFor();
   });
 
   it('keeps an unsent reply as a draft across a reload', async () => {
