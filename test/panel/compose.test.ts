@@ -153,6 +153,15 @@ describe('the composer in Chromium', () => {
     const forced = await bea(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'I should not be able to send this.' } });
     expect(forced.status).toBe(403);
     expect(mailsWith('I should not be able to send this.')).toEqual([]);
+
+    // Drafts are each agent's own: Bea's is hers alone, and she may draft a comment.
+    const saved = await bea(`/api/v1/tickets/${number}/draft`, { method: 'PUT', json: { kind: 'comment', text: 'Bea thinks aloud' } });
+    expect(saved.status).toBe(200);
+    expect((await json(bea('/api/v1/drafts'))).items.map((d: { text: string }) => d.text)).toEqual(['Bea thinks aloud']);
+    expect((await app.api(`/api/v1/tickets/${number}/draft`)).status).toBe(404);
+    const bad = await bea(`/api/v1/tickets/${number}/draft`, { method: 'PUT', json: { kind: 'letter', text: 'x' } });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.code).toBeTruthy();
   });
 
   it('ends the session on the server when the agent logs out', async () => {

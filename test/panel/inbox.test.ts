@@ -34,7 +34,9 @@ describe('the inbox finds tickets, the ticket page hands over files, and both pa
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })).newPage();
     page.on('console', (m: ConsoleMessage) => consoleLines.push(m.text()));
     await logInThroughPanel(page, base);
-  });
+    // 28 mails through SMTP and ingest, plus a browser start: on a busy CI machine (two cores
+    // shared with other suites) this setup alone has taken more than the default 30 s.
+  }, 90_000);
   afterAll(async () => {
     await browser?.close();
     await app?.close();

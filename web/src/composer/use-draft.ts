@@ -40,8 +40,13 @@ export function useDraft(number: number, fields: DraftFields | null): { loaded: 
   useEffect(() => {
     if (!fields || loaded === undefined) return;
     const body = JSON.stringify(fields);
-    if (body === last.current || !fields.text.trim()) return;
+    if (body === last.current) return;
     const timer = setTimeout(() => {
+      // Emptied by hand: nothing is left worth keeping, so no draft stays behind either.
+      if (!fields.text.trim()) {
+        if (last.current) void discard();
+        return;
+      }
       setSaved('saving');
       api(`/tickets/${number}/draft`, { method: 'PUT', json: fields }).then(
         () => {
