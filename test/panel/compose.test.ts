@@ -52,7 +52,7 @@ describe('the composer in Chromium', () => {
     await page.getByRole('button', { name: 'Reply', exact: true }).click();
     const composer = page.getByRole('form', { name: 'Reply' });
     // Prefilled as the API plans it: to the requester.
-    expect(await composer.getByLabel('To').inputValue()).toBe('alice@example.com');
+    expect(await composer.getByLabel('To', { exact: true }).inputValue()).toBe('alice@example.com');
     await composer.getByLabel('From').selectOption('support@support.test');
     await composer.getByLabel('Message').fill('Your parcel left our warehouse today.');
     await composer.getByText('Draft saved').waitFor();
