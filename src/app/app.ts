@@ -82,7 +82,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const outboundConfig = { ...config.outbound, hostname: config.hostname };
   const metrics = new Metrics();
   ingestor.onTicketed((t) => metrics.ticketedMessage(t.entryId, t.outcome));
-  const outbound = new OutboundWorker({ onAttempt: (outcome) => metrics.sendAttempted(outcome), db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret) });
+  const outbound = new OutboundWorker({ onAttempt: (outcome) => metrics.sendAttempted(outcome), db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret),
+    // A reply's delivery state shows on its ticket page: retrying, failed (sent: onSent below).
+    onOutcome: (item) => item.state !== 'sent' && live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` }),
+  });
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });

@@ -23,6 +23,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { registerApiDocs } from './docs.js';
 import { contactCsvRoutes } from './routes/contacts-csv.js';
 import { ratingPageRoutes } from './routes/ratings.js';
+import { draftRoutes } from './routes/drafts.js';
 import type { User } from '../desk/types.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -128,6 +129,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     if (deps.ops) api.register(opsRoutes, deps.ops);
     api.register(webhookRoutes);
     api.register(contactCsvRoutes);
+    api.register(draftRoutes);
   }, { prefix: '/api/v1' });
   // Public: the customer's rating page, authorised by its signed link (issue 5).
   app.register(ratingPageRoutes);

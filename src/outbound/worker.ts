@@ -32,6 +32,8 @@ export interface WorkerDeps {
   sign?: (raw: Buffer, item: OutboundItem) => Promise<Buffer>;
   /** Told the outcome of every attempt, for /metrics. */
   onAttempt?: (outcome: 'sent' | 'retrying' | 'failed') => void;
+  /** Told after each attempt's outcome is stored, so open panels can show the new state. */
+  onOutcome?: (item: OutboundItem) => void;
 }
 
 /** Mails sent at once; more would only queue up at the relays. */
@@ -171,6 +173,7 @@ export class OutboundWorker {
       }
       await db.serial(() => db.commit(putOutboundBatch(db, outcome), true));
       this.deps.onAttempt?.(outcome.state === 'sent' ? 'sent' : outcome.state === 'failed' ? 'failed' : 'retrying');
+      this.deps.onOutcome?.(outcome);
       const entry = { id, ticket: item.ticketNumber, kind: item.kind, attempts: outcome.attempts, reply: outcome.lastReply };
       if (outcome.state === 'sent') {
         log.info(entry, 'outbound: accepted by the relay');

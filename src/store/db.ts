@@ -25,6 +25,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // audit      <entry id>                            AuditEntry (ids sort by time)
 // seen       <user id>:<ticket no>                 updatedAt of the ticket when the user last read it
 // star       <user id>:<ticket no>                 '' — the user's Starred folder
+// draft      <user id>:<ticket no>                 Draft — the user's unsent composer on that ticket
 // contact    <id>                                  Contact
 // email      <address>                             contact id
 // dept       <id>                                  Department
@@ -77,6 +78,7 @@ export interface Sublevels {
   token: JsonSub;
   audit: JsonSub;
   seen: JsonSub;
+  draft: JsonSub;
   star: JsonSub;
   fts: JsonSub;
   hook: JsonSub;
@@ -179,6 +181,7 @@ export class Db {
       hookq: json('hookq'),
       slapol: json('slapol'),
       rule: json('rule'),
+      draft: json('draft'),
     };
   }
 

@@ -13,6 +13,12 @@ export interface TicketSummary {
   updatedAt: number;
   messageCount: number;
   flags: TicketFlag[];
+  priority?: string;
+  severity?: string;
+  tags?: string[];
+  assignee?: { id: string; name: string } | null;
+  unread?: boolean;
+  starred?: boolean;
 }
 
 export interface AttachmentView {
@@ -39,6 +45,17 @@ export interface MessageView {
   attachments: AttachmentView[];
   verdict: VerdictSummary | null;
   flags: MessageFlag[];
+  messageId?: string;
+  author?: { id: string; name: string };
+  /** Outbound mail only: where its delivery through the relay stands (src/outbound/item.ts). */
+  delivery?: Delivery;
+}
+
+export interface Delivery {
+  state: 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'cancelled';
+  attempts: number;
+  lastReply: string | null;
+  nextAttemptAt: number | null;
 }
 
 export interface TicketView extends TicketSummary {
@@ -52,7 +69,11 @@ export interface Me {
   email: string;
   name: string;
   role: string;
+  departments?: string[];
 }
+
+/** Basic agents read and comment; mail leaves only through agents and admins (src/desk/access.ts). */
+export const maySend = (me: Me) => me.role === 'admin' || me.role === 'agent';
 
 export class ApiFailure extends Error {
   constructor(
@@ -66,6 +87,12 @@ export class ApiFailure extends Error {
 
 let onUnauthorised: () => void = () => undefined;
 
+// The session's CSRF token (src/http/sessions.ts): login and /auth/me hand it over, and the
+// server refuses any change made with the cookie but without it in X-CSRF-Token. Kept in
+// memory only: a reload asks /auth/me again.
+let csrfToken = '';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** The app shows the login screen when any call says the session is gone. */
 export function whenUnauthorised(fn: () => void): void {
   onUnauthorised = fn;
@@ -78,11 +105,14 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
     headers.set('content-type', 'application/json');
     body = JSON.stringify(init.json);
   }
+  if (!SAFE_METHODS.has((init.method ?? 'GET').toUpperCase()) && csrfToken) headers.set('x-csrf-token', csrfToken);
   const res = await fetch(`/api/v1${path}`, { ...init, headers, body, credentials: 'same-origin' });
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorised();
     throw new ApiFailure(res.status, data?.error?.code ?? 'http', data?.error?.message ?? res.statusText);
   }
+  if (typeof data?.csrfToken === 'string') csrfToken = data.csrfToken;
+  if (path === '/auth/logout') csrfToken = '';
   return data as T;
 }

@@ -8,6 +8,9 @@ import { Login } from './screens/login.js';
 import { Inbox } from './screens/inbox.js';
 import { TicketPage } from './screens/ticket.js';
 
+type AdminModule = typeof import('./screens/admin/admin.js');
+let adminModule: Promise<AdminModule> | undefined;
+
 export function App() {
   const [lang, setLang] = useState<Language>(initialLanguage);
   // undefined while we ask the server whether the session cookie is still good.
@@ -33,11 +36,18 @@ export function App() {
   };
 
   const ticket = /^\/tickets\/(\d+)$/.exec(path);
+  const admin = /^\/admin(?:\/([a-z-]+))?$/.exec(path);
+  // The admin screens are their own chunk, fetched the first time an admin opens them.
+  const [adminScreens, setAdminScreens] = useState<AdminModule | null>(null);
+  useEffect(() => {
+    if (admin && me?.role === 'admin' && !adminScreens) void (adminModule ??= import('./screens/admin/admin.js')).then(setAdminScreens);
+  }, [admin?.[0], me]);
   let screen;
   if (me === undefined) screen = <p class="loading">{i18n.t('app.loading')}</p>;
   else if (me === null) screen = <Login onLoggedIn={setMe} />;
-  else if (ticket) screen = <TicketPage number={Number(ticket[1])} />;
-  else screen = <Inbox />;
+  else if (admin && me.role === 'admin') screen = adminScreens ? <adminScreens.Admin section={admin[1] ?? ''} /> : <p class="loading">{i18n.t('app.loading')}</p>;
+  else if (ticket) screen = <TicketPage number={Number(ticket[1])} me={me} />;
+  else screen = <Inbox me={me} />;
 
   return (
     <I18n.Provider value={i18n}>

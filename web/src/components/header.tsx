@@ -27,6 +27,7 @@ export function Header({ me, onLanguage, onLoggedOut }: { me: Me | null; onLangu
       </label>
       {me && (
         <>
+          {me.role === 'admin' && <a href="/admin/support-addresses" onClick={followLink}>{t('app.admin')}</a>}
           <span class="who" title={me.email}>{me.name || me.email}</span>
           <button type="button" onClick={logout}>{t('app.logout')}</button>
         </>

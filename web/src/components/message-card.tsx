@@ -6,15 +6,17 @@ import { VerdictBadges } from './verdict-badges.js';
 import { TrustWarnings } from './trust-warnings.js';
 import { Attachments } from './attachments.js';
 import { MailFrame } from './mail-frame.js';
+import { DeliveryState } from './delivery-state.js';
 
-export function MessageCard({ message: m }: { message: MessageView }) {
+export function MessageCard({ message: m, canRetry = false }: { message: MessageView; canRetry?: boolean }) {
   const { t, lang } = useI18n();
   const ours = m.direction === 'out';
   const [asText, setAsText] = useState(false);
   const showFrame = m.html !== null && !asText;
   return (
     <article class={`message card ${ours ? 'ours' : 'theirs'}`} aria-label={`${formatAddress(m.from)} — ${formatDate(m.date, lang)}`}>
-      {ours && <p class="ours-note">{t('message.ours')}</p>}
+      {ours && <p class="ours-note">{t('message.ours')}{m.flags.includes('private') && ` · ${t('message.private')}`}</p>}
+      {m.delivery && <DeliveryState messageId={m.id} delivery={m.delivery} canRetry={canRetry} />}
       <header>
         <dl class="addresses">
           <dt>{t('message.from')}</dt>

@@ -1,0 +1,30 @@
+import { followLink } from '../../router.js';
+import { SupportAddresses } from './support-addresses.js';
+import { FromAddresses } from './from-addresses.js';
+import { Users } from './users.js';
+import { useWords, type AdminWord } from './words.js';
+
+// The admin screens, loaded on demand (app.tsx imports this module lazily): agents never
+// download them, and the first load stays small. The API checks the role on every call.
+
+const SECTIONS: Array<[string, AdminWord, () => preact.JSX.Element]> = [
+  ['support-addresses', 'support', () => <SupportAddresses />],
+  ['from-addresses', 'from', () => <FromAddresses />],
+  ['users', 'users', () => <Users />],
+];
+
+export function Admin({ section }: { section: string }) {
+  const w = useWords();
+  const current = SECTIONS.find(([s]) => s === section) ?? SECTIONS[0]!;
+  return (
+    <section class="admin" aria-labelledby="admin-title">
+      <h1 id="admin-title">{w('title')}</h1>
+      <nav class="tabs" aria-label={w('sections')}>
+        {SECTIONS.map(([s, word]) => (
+          <a key={s} href={`/admin/${s}`} onClick={followLink} aria-current={s === current[0] ? 'page' : undefined}>{w(word)}</a>
+        ))}
+      </nav>
+      {current[2]()}
+    </section>
+  );
+}

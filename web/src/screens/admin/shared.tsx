@@ -1,0 +1,40 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../../api.js';
+
+export interface Department {
+  id: string;
+  name: string;
+}
+
+/** A list from the API, reloaded after each change; the error in words. */
+export function useList<T>(path: string): { items: T[] | null; error: string; setError: (e: string) => void; reload: () => Promise<void> } {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState('');
+  const reload = useCallback(async () => {
+    try {
+      setItems((await api<{ items: T[] }>(path)).items);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }, [path]);
+  useEffect(() => void reload(), [reload]);
+  return { items, error, setError, reload };
+}
+
+/** Runs a change, shows its error if it fails, and reloads the list either way. */
+export function changer(setError: (e: string) => void, reload: () => Promise<void>) {
+  return async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setError('');
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      setError((err as Error).message);
+      return false;
+    } finally {
+      await reload();
+    }
+  };
+}
+
+export const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '').trim();
