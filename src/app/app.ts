@@ -15,6 +15,7 @@ import { createLogger } from '../log.js';
 import { OutboundWorker } from '../outbound/worker.js';
 import { WebhookDeliverer } from '../webhooks/deliverer.js';
 import { dkimSigner } from '../outbound/dkim.js';
+import { noticeFailedDelivery } from '../outbound/failure-notice.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
@@ -83,8 +84,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const metrics = new Metrics();
   ingestor.onTicketed((t) => metrics.ticketedMessage(t.entryId, t.outcome));
   const outbound = new OutboundWorker({ onAttempt: (outcome) => metrics.sendAttempted(outcome), db, log: log.child({ part: 'outbound' }), secret, config: outboundConfig, now: opts.now, sign: dkimSigner(db, secret),
-    // A reply's delivery state shows on its ticket page: retrying, failed (sent: onSent below).
-    onOutcome: (item) => item.state !== 'sent' && live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` }),
+    // A reply's delivery state shows on its ticket page: retrying, failed (sent: onSent below);
+    // a failure is also told to the agent who wrote the mail.
+    onOutcome: (item) => {
+      if (item.state === 'sent') return;
+      live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` });
+      noticeFailedDelivery(db, item, (opts.now ?? Date.now)()).catch((err) => log.error({ err, id: item.id }, 'outbound: could not notify the author of a failed mail'));
+    },
   });
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });

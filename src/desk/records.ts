@@ -36,8 +36,8 @@ export interface Comment {
 export interface Notification {
   id: string;
   userId: string;
-  /** 'escalated': an SLA escalation (src/jobs/sla.ts) names this user. */
-  kind: 'mention' | 'assigned' | 'escalated' | 'rated';
+  /** 'escalated': an SLA escalation (src/jobs/sla.ts) names this user; 'delivery-failed': a relay refused their mail for good. */
+  kind: 'mention' | 'assigned' | 'escalated' | 'rated' | 'delivery-failed';
   ticketNumber: number;
   by: Actor;
   text: string;

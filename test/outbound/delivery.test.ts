@@ -119,6 +119,9 @@ describe('replies leave through a plain relay, threaded, exactly once', () => {
     relay.refuse = null;
     expect(failed.attempts).toBe(1);
     expect(failed.lastReply).toContain('550 5.1.1 <alice@example.com>: mailbox unavailable');
+    // The agent who wrote it is told in the panel, with the relay's words.
+    const notice = await waitFor(async () => (await json(app.api('/api/v1/notifications?unread=true'))).items.find((n: any) => n.kind === 'delivery-failed' && n.ticketNumber === number), 'a delivery-failed notification');
+    expect(notice.text).toContain('550 5.1.1');
     const retried = await app.api(`/api/v1/messages/${id}/retry`, { method: 'POST' });
     expect(retried.status).toBe(200);
     await waitFor(async () => (await deliveryOf(number, id))?.state === 'sent', 'sent after retry now');
