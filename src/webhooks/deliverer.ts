@@ -63,12 +63,18 @@ export class WebhookDeliverer {
   }
 
   private async fromLive(event: LiveEvent): Promise<void> {
+    // Every ingested mail passes here: with no webhook that wants what this event can become,
+    // read nothing more (the ticket and all its messages would be read for nobody).
+    const wanted = new Set((await listWebhooks(this.deps.db)).filter((h) => h.enabled).flatMap((h) => h.events));
+    const mayEmit: WebhookEvent[] =
+      event.reason === 'new' ? ['ticket.created', 'message.received'] : event.reason === 'updated' ? ['ticket.updated'] : event.reason === 'joined' ? ['message.received'] : event.reason === 'sent' ? ['message.sent'] : [];
+    if (!mayEmit.some((e) => wanted.has(e))) return;
     const ticket = await getTicket(this.deps.db, event.ticketNumber);
     if (!ticket) return;
     const data = { ticket: ticketData(ticket) };
     if (event.reason === 'new') await this.emit('ticket.created', data);
     if (event.reason === 'updated') await this.emit('ticket.updated', data);
-    if (event.reason === 'new' || event.reason === 'joined' || event.reason === 'sent') {
+    if ((event.reason === 'new' || event.reason === 'joined' || event.reason === 'sent') && (wanted.has('message.received') || wanted.has('message.sent'))) {
       const messages = await messagesOf(this.deps.db, ticket.number);
       const direction = event.reason === 'sent' ? 'out' : 'in';
       const message = event.messageId ? messages.find((m) => m.id === event.messageId) : messages.filter((m) => m.direction === direction).at(-1);
