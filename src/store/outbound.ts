@@ -22,6 +22,7 @@ export async function getOutbound(db: Db, id: string): Promise<OutboundItem | un
   return (await db.get<OutboundItem>(db.sub.outq, id)) ?? (await db.get<OutboundItem>(db.sub.outdone, id));
 }
 
+/** The outbound queue: items not yet sent, failed or cancelled (finished ones move to outdone), oldest first. */
 export function pendingOutbound(db: Db): Promise<OutboundItem[]> {
   return db.values<OutboundItem>(db.sub.outq);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sendMail, type Reply } from '../helpers/smtp-client.js';
 import { fromAddressOf } from '../helpers/mx.js';
 import type { TestApp } from '../helpers/app.js';
-import { listOutbound } from '../../src/store/outbound-list.js';
+import { pendingOutbound as listOutbound } from '../../src/store/outbound.js';
 import { messagesOf } from '../../src/store/tickets.js';
 import { Batch } from '../../src/store/db.js';
 import { getSettings, putSettings } from '../../src/store/directory.js';

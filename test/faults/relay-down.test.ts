@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, type TestApp } from '../helpers/app.js';
-import { listOutbound } from '../../src/store/outbound-list.js';
+import { pendingOutbound as listOutbound } from '../../src/store/outbound.js';
 import type { OutboundItem } from '../../src/outbound/item.js';
 import { waitFor, type Relay } from '../outbound/relays.js';
 import { appWithPlainRelay, closeAll, customerWrites } from '../outbound/fixtures.js';

@@ -1,7 +1,7 @@
 import { sendMail, type Reply } from './smtp-client.js';
 import { json, type TestApp } from './app.js';
 import { getTicket, messageByMessageId, putTicket } from '../../src/store/tickets.js';
-import { listOutbound } from '../../src/store/outbound-list.js';
+import { pendingOutbound as listOutbound } from '../../src/store/outbound.js';
 import { Batch } from '../../src/store/db.js';
 import type { OutboundItem } from '../../src/outbound/item.js';
 import type { TicketStatus } from '../../src/desk/types.js';
