@@ -4,7 +4,7 @@ import { Db } from '../../src/store/db.js';
 import type { Message } from '../../src/desk/types.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
 import { mail, tempDir } from '../helpers/app.js';
-import { freePort, startProcess, type Running } from '../helpers/process.js';
+import { startProcess, type Running, processEnv } from '../helpers/process.js';
 
 const ROUNDS = 3;
 const SESSIONS = 6;
@@ -43,22 +43,7 @@ describe('a crash at any moment loses no accepted mail and tickets none twice', 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it(`survives ${ROUNDS} SIGKILLs while mail is being accepted`, async () => {
-    const [smtpPort, httpPort, deadDns] = await Promise.all([freePort(), freePort(), freePort()]);
-    const env = {
-      MXDESK_DATA_DIR: dataDir,
-      MXDESK_SMTP_HOST: '127.0.0.1',
-      MXDESK_HTTP_HOST: '127.0.0.1',
-      MXDESK_SMTP_PORT: String(smtpPort),
-      MXDESK_HTTP_PORT: String(httpPort),
-      MXDESK_HOSTNAME: 'mx.support.test',
-      MXDESK_DOMAINS: 'support.test',
-      MXDESK_ADMIN_EMAIL: 'admin@support.test',
-      MXDESK_ADMIN_PASSWORD: 'crash test password',
-      // DNS goes to a closed loopback port: no query leaves the machine, verdicts are temperror.
-      MXDESK_DNS_SERVERS: `127.0.0.1:${deadDns}`,
-      MXDESK_DNS_TIMEOUT_MS: '200',
-      MXDESK_LOG_LEVEL: 'info',
-    };
+    const { env, smtpPort } = await processEnv(dataDir, { MXDESK_ADMIN_PASSWORD: 'crash test password', MXDESK_DNS_TIMEOUT_MS: '200', MXDESK_LOG_LEVEL: 'info' });
     const accepted: string[] = [];
     let replayed = 0;
     const countReplay = (r: Running) => {

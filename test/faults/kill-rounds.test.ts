@@ -4,7 +4,7 @@ import { Db } from '../../src/store/db.js';
 import type { Message } from '../../src/desk/types.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
 import { mail, tempDir } from '../helpers/app.js';
-import { freePort, startProcess } from '../helpers/process.js';
+import { startProcess, processEnv } from '../helpers/process.js';
 
 const ROUNDS = 20;
 const SESSIONS = 8;
@@ -48,22 +48,7 @@ describe(`SIGKILL at random moments of sustained ingest, ${ROUNDS} rounds (seed 
 
   it('keeps every mail that got 250, exactly once, and the store opens cleanly after each kill', async () => {
     const rnd = random(SEED);
-    const [smtpPort, httpPort, deadDns] = await Promise.all([freePort(), freePort(), freePort()]);
-    const env = {
-      MXDESK_DATA_DIR: dataDir,
-      MXDESK_SMTP_HOST: '127.0.0.1',
-      MXDESK_HTTP_HOST: '127.0.0.1',
-      MXDESK_SMTP_PORT: String(smtpPort),
-      MXDESK_HTTP_PORT: String(httpPort),
-      MXDESK_HOSTNAME: 'mx.support.test',
-      MXDESK_DOMAINS: 'support.test',
-      MXDESK_ADMIN_EMAIL: 'admin@support.test',
-      MXDESK_ADMIN_PASSWORD: 'kill test password',
-      // DNS to a closed loopback port: nothing leaves the machine, verdicts are temperror.
-      MXDESK_DNS_SERVERS: `127.0.0.1:${deadDns}`,
-      MXDESK_DNS_TIMEOUT_MS: '100',
-      MXDESK_LOG_LEVEL: 'warn',
-    };
+    const { env, smtpPort } = await processEnv(dataDir, { MXDESK_ADMIN_PASSWORD: 'kill test password', MXDESK_DNS_TIMEOUT_MS: '100', MXDESK_LOG_LEVEL: 'warn' });
     const accepted: string[] = [];
     const delays: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {

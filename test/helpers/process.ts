@@ -38,3 +38,25 @@ export async function startProcess(env: Record<string, string>): Promise<Running
   }
   return { child, exited, output: () => out };
 }
+
+/**
+ * The environment of a real mxdesk process on loopback: free ports, the test domains, and
+ * DNS sent to a closed loopback port so no query leaves the machine (verdicts: temperror).
+ */
+export async function processEnv(dataDir: string, overrides: Record<string, string> = {}): Promise<{ env: Record<string, string>; smtpPort: number; httpPort: number }> {
+  const [smtpPort, httpPort, deadDns] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env = {
+    MXDESK_DATA_DIR: dataDir,
+    MXDESK_SMTP_HOST: '127.0.0.1',
+    MXDESK_HTTP_HOST: '127.0.0.1',
+    MXDESK_SMTP_PORT: String(smtpPort),
+    MXDESK_HTTP_PORT: String(httpPort),
+    MXDESK_HOSTNAME: 'mx.support.test',
+    MXDESK_DOMAINS: 'support.test',
+    MXDESK_ADMIN_EMAIL: 'admin@support.test',
+    MXDESK_DNS_SERVERS: `127.0.0.1:${deadDns}`,
+    MXDESK_DNS_TIMEOUT_MS: '200',
+    ...overrides,
+  };
+  return { env, smtpPort, httpPort };
+}
