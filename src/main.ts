@@ -2,6 +2,7 @@ import { loadConfig } from './config/load.js';
 import { ConfigError } from './config/settings.js';
 import { startApp } from './app/app.js';
 import { checkDns, formatFindings } from './diagnostics/dns-check.js';
+import { deskDnsInput } from './diagnostics/desk-dns.js';
 import { createResolver } from './verdict/resolver.js';
 
 async function main(): Promise<void> {
@@ -29,7 +30,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(lines.join('\n') + '\n\n');
     // What to publish in DNS, so that the admin knows the next step (does not block the start).
-    checkDns({ hostname: config.hostname, domains: config.domains, relays: [], dkim: [] }, createResolver(config.dns.servers, Math.min(config.dns.timeoutMs, 3000)))
+    deskDnsInput(app.db, config.hostname)
+      .then((input) => checkDns(input, createResolver(config.dns.servers, Math.min(config.dns.timeoutMs, 3000))))
       .then((findings) => process.stdout.write(`mxdesk: DNS of the support domains (run \`mxdesk dns-check\` again later):\n${formatFindings(findings)}\n\n`))
       .catch(() => undefined);
   }

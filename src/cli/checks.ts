@@ -1,12 +1,12 @@
-import { loadConfig } from '../config/load.js';
 import { loadSecret } from '../config/secret.js';
-import { checkDns, formatFindings } from '../diagnostics/dns-check.js';
+import { checkDns, formatFindings, type DnsFinding } from '../diagnostics/dns-check.js';
+import { deskDnsInput } from '../diagnostics/desk-dns.js';
 import { createResolver } from '../verdict/resolver.js';
 import { listFromAddresses } from '../store/outbound.js';
 import { unseal } from '../outbound/secret-box.js';
 import { testRelay, type RelayTestResult } from '../outbound/relay-test.js';
 import type { FromAddress } from '../outbound/from-address.js';
-import { onStoreOrApi, out, REMOTE_HELP, REMOTE_OPTIONS, UsageError, type Command } from './command.js';
+import { err, onStoreOrApi, out, REMOTE_HELP, REMOTE_OPTIONS, UsageError, type Command } from './command.js';
 
 /** The From address asked for (by address or id), else the default one, else the first enabled. */
 function pick(all: FromAddress[], wanted: string | undefined): FromAddress {
@@ -18,11 +18,25 @@ function pick(all: FromAddress[], wanted: string | undefined): FromAddress {
 
 export const checkCommands: Record<string, Command> = {
   'dns-check': {
-    usage: 'mxdesk dns-check',
-    help: 'Checks the DNS of every support domain: MX points here, SPF, DKIM, DMARC, and the PTR of this host; prints the exact records to add. Exit code 1 when something is missing or wrong.',
-    async run() {
-      const config = loadConfig();
-      const findings = await checkDns({ hostname: config.hostname, domains: config.domains, relays: [], dkim: [] }, createResolver(config.dns.servers, config.dns.timeoutMs));
+    usage: 'mxdesk dns-check [--url U --token T]',
+    help: `Checks the DNS of every support domain: MX points here, SPF authorises the relays of the From addresses, their DKIM keys are published, DMARC, and the PTR of this host; prints the exact records to add. Exit code 1 when something is missing or wrong. ${REMOTE_HELP} Without either, a running mxdesk's domains are checked from the configuration only (no relays, no DKIM keys).`,
+    options: REMOTE_OPTIONS,
+    async run(_args, opts) {
+      const findings = await onStoreOrApi<DnsFinding[]>(
+        opts,
+        async (db, config) => checkDns(await deskDnsInput(db, config.hostname), createResolver(config.dns.servers, config.dns.timeoutMs)),
+        async (api) => {
+          const { items } = await api.json<{ items: Array<{ domain: string }> }>('/api/v1/domains');
+          const all: DnsFinding[] = [];
+          for (const { domain } of items) all.push(...(await api.json<{ findings: DnsFinding[] }>(`/api/v1/domains/${encodeURIComponent(domain)}/dns-check`)).findings);
+          // The PTR of this host comes once per domain from the API; print it once.
+          return all.filter((f, i) => f.check !== 'PTR' || all.findIndex((g) => g.check === 'PTR') === i);
+        },
+        async (config) => {
+          err('mxdesk: the store is in use by a running mxdesk: checking the configured domains without its From relays and DKIM keys (give --url and --token for the full check).\n');
+          return checkDns({ hostname: config.hostname, domains: config.domains, relays: [], dkim: [] }, createResolver(config.dns.servers, config.dns.timeoutMs));
+        },
+      );
       out(formatFindings(findings));
       if (findings.some((f) => f.state !== 'ok')) throw new Error('some records are missing or wrong (see above)');
     },

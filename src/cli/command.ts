@@ -47,9 +47,10 @@ export async function openStore(config: Config = loadConfig()): Promise<Db> {
 /**
  * Runs `local` on the store when it is free. When a running mxdesk holds it, runs `remote`
  * through that instance's API if MXDESK_URL / MXDESK_TOKEN (or --token) are set, else says
- * how to. An explicit --url means "that running instance": the store is not touched at all.
+ * how to, or runs `withoutStore` when given. An explicit --url means "that running instance":
+ * the store is not touched at all.
  */
-export async function onStoreOrApi<T>(opts: Options, local: (db: Db, config: Config) => Promise<T>, remote?: (api: Remote) => Promise<T>): Promise<T> {
+export async function onStoreOrApi<T>(opts: Options, local: (db: Db, config: Config) => Promise<T>, remote?: (api: Remote) => Promise<T>, withoutStore?: (config: Config) => Promise<T>): Promise<T> {
   if (typeof opts.url === 'string') {
     if (!remote) throw new Error('this command does not work through the API; run it where the data dir is, with mxdesk stopped, or do it in the panel.');
     const api = remoteOf(opts);
@@ -63,6 +64,8 @@ export async function onStoreOrApi<T>(opts: Options, local: (db: Db, config: Con
   } catch (err) {
     if (!(err instanceof StoreInUse)) throw err;
     const api = remoteOf(opts);
+    // A command that can do with the configuration alone (a lesser answer) says so and goes on.
+    if (!api && withoutStore) return withoutStore(config);
     if (!remote) throw new Error(`${err.message} Stop it first, or do this in the panel.`);
     if (!api) throw new Error(`${err.message} Stop it first, or give --url and --token (MXDESK_URL, MXDESK_TOKEN) to go through its API.`);
     return remote(api);

@@ -64,18 +64,25 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
       findings.push({ domain, check: 'SPF', state: 'wrong', detail: 'more than one SPF record: receivers treat that as permerror (RFC 7208 §4.5)' });
     } else {
       const failing: string[] = [];
+      const missingHosts: string[] = [];
       for (const relay of relays) {
         const a = await lookup(resolver, relay.host, 'A');
         const ip = a.ok ? String(a.records[0]) : null;
         if (!ip) {
           failing.push(`${relay.host} (does not resolve)`);
+          missingHosts.push(relay.host);
           continue;
         }
+        // The full evaluation (include:, ip4:, a:, redirect=, …) as a receiver would run it
+        // for mail the relay hands on with our domain in MAIL FROM.
         const result: any = await spf({ sender: `postmaster@${domain}`, ip, helo: relay.host, mta: host, resolver: resolver as any });
-        if (result?.status?.result !== 'pass') failing.push(`${relay.host} [${ip}] → ${result?.status?.result ?? '?'}`);
+        if (result?.status?.result !== 'pass') {
+          failing.push(`${relay.host} [${ip}] → ${result?.status?.result ?? '?'}`);
+          missingHosts.push(relay.host);
+        }
       }
       findings.push(failing.length
-        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `add ${relays.map((r) => `a:${r.host}`).join(' ')} to: ${spfRecords[0]}` }
+        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `${domain}. IN TXT "${withMechanisms(spfRecords[0]!, missingHosts.map((h) => `a:${h}`))}"` }
         : { domain, check: 'SPF', state: 'ok', detail: relays.length ? `SPF authorises ${relays.map((r) => r.host).join(', ')}` : `SPF record present: ${spfRecords[0]}` });
     }
 
@@ -108,6 +115,18 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
       : { domain: host, check: 'PTR', state: names.length ? 'wrong' : 'missing', detail: names.length ? `${ip} points back to ${names.join(', ')}, not ${host}` : `${ip} has no PTR record`, record: `${reverse}. IN PTR ${host}.  (set by your VPS provider)` });
   }
   return findings;
+}
+
+/**
+ * The published SPF record with mechanisms added before its final "all" (or "redirect="),
+ * since terms after "all" are never evaluated (RFC 7208 §5.1, §6.1): one record to paste
+ * over the old one, never a second record (§3.2 forbids two).
+ */
+export function withMechanisms(record: string, mechanisms: string[]): string {
+  const terms = record.trim().split(/\s+/);
+  const end = terms.findIndex((t) => /^[+\-~?]?all$/i.test(t) || /^redirect=/i.test(t));
+  terms.splice(end === -1 ? terms.length : end, 0, ...mechanisms.filter((m) => !terms.includes(m)));
+  return terms.join(' ');
 }
 
 export function formatFindings(findings: DnsFinding[]): string {

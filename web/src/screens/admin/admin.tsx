@@ -2,6 +2,8 @@ import { followLink } from '../../router.js';
 import { SupportAddresses } from './support-addresses.js';
 import { FromAddresses } from './from-addresses.js';
 import { Users } from './users.js';
+import { Domains } from './domains.js';
+import { Backup } from './backup.js';
 import { useWords, type AdminWord } from './words.js';
 
 // The admin screens, loaded on demand (app.tsx imports this module lazily): agents never
@@ -11,6 +13,8 @@ const SECTIONS: Array<[string, AdminWord, () => preact.JSX.Element]> = [
   ['support-addresses', 'support', () => <SupportAddresses />],
   ['from-addresses', 'from', () => <FromAddresses />],
   ['users', 'users', () => <Users />],
+  ['domains', 'domains', () => <Domains />],
+  ['backup', 'backup', () => <Backup />],
 ];
 
 export function Admin({ section }: { section: string }) {
