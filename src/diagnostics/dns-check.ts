@@ -59,7 +59,7 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
     const spfRecords = (await txtRecords(resolver, domain)).filter((t) => /^v=spf1\b/i.test(t));
     const relays = input.relays.filter((r) => r.domain === domain);
     if (spfRecords.length === 0) {
-      findings.push({ domain, check: 'SPF', state: 'missing', detail: 'no SPF record', record: `${domain}. IN TXT "v=spf1 ${relays.map((r) => `a:${r.host}`).join(' ') || 'mx'} ~all"` });
+      findings.push({ domain, check: 'SPF', state: 'missing', detail: 'no SPF record', record: `${domain}. IN TXT "v=spf1 ${[...new Set(relays.map((r) => spfMechanismFor(r.host)))].join(' ') || 'mx'} ~all"` });
     } else if (spfRecords.length > 1) {
       findings.push({ domain, check: 'SPF', state: 'wrong', detail: 'more than one SPF record: receivers treat that as permerror (RFC 7208 §4.5)' });
     } else {
@@ -82,7 +82,7 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
         }
       }
       findings.push(failing.length
-        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `${domain}. IN TXT "${withMechanisms(spfRecords[0]!, missingHosts.map((h) => `a:${h}`))}"` }
+        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `${domain}. IN TXT "${withMechanisms(spfRecords[0]!, [...new Set(missingHosts.map(spfMechanismFor))])}"` }
         : { domain, check: 'SPF', state: 'ok', detail: relays.length ? `SPF authorises ${relays.map((r) => r.host).join(', ')}` : `SPF record present: ${spfRecords[0]}` });
     }
 
@@ -115,6 +115,28 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
       : { domain: host, check: 'PTR', state: names.length ? 'wrong' : 'missing', detail: names.length ? `${ip} points back to ${names.join(', ')}, not ${host}` : `${ip} has no PTR record`, record: `${reverse}. IN PTR ${host}.  (set by your VPS provider)` });
   }
   return findings;
+}
+
+/**
+ * Relays of the big providers send from many addresses that their submission host's A record
+ * does not cover; each documents one include: for its customers' SPF records.
+ */
+const PROVIDER_SPF: Array<[RegExp, string]> = [
+  [/(^|\.)(smtp|smtp-relay)\.gmail\.com$|(^|\.)googlemail\.com$/, 'include:_spf.google.com'],
+  [/(^|\.)(office365\.com|outlook\.com)$/, 'include:spf.protection.outlook.com'],
+  [/(^|\.)sendgrid\.net$/, 'include:sendgrid.net'],
+  [/(^|\.)mailgun\.org$/, 'include:mailgun.org'],
+  [/^email-smtp\.[a-z0-9-]+\.amazonaws\.com$/, 'include:amazonses.com'],
+  [/(^|\.)zoho\.eu$/, 'include:zoho.eu'],
+  [/(^|\.)zoho\.com$/, 'include:zoho.com'],
+  [/(^|\.)fastmail\.com$/, 'include:spf.messagingengine.com'],
+  [/(^|\.)postmarkapp\.com$/, 'include:spf.mtasv.net'],
+];
+
+/** The SPF mechanism that authorises a relay: its provider's include:, else the relay's own A record. */
+export function spfMechanismFor(relayHost: string): string {
+  const host = relayHost.toLowerCase().replace(/\.$/, '');
+  return PROVIDER_SPF.find(([re]) => re.test(host))?.[1] ?? `a:${host}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDns, formatFindings } from '../../src/diagnostics/dns-check.js';
+import { checkDns, formatFindings, spfMechanismFor, withMechanisms } from '../../src/diagnostics/dns-check.js';
 import { fixedResolver } from '../../src/verdict/resolver.js';
 
 const resolver = fixedResolver({
@@ -46,5 +46,21 @@ describe('DNS check of the support domains', () => {
     };
     const findings = await checkDns({ hostname: 'mx.desk.test', domains: ['good.test'], relays: [], dkim: [] }, failing);
     expect(findings.find((f) => f.check === 'MX')!.state).toBe('unknown');
+  });
+
+  it('asks for the provider\'s include: for the big relays, and adds to the published record before its "all"', async () => {
+    expect(spfMechanismFor('smtp.gmail.com')).toBe('include:_spf.google.com');
+    expect(spfMechanismFor('smtp.office365.com')).toBe('include:spf.protection.outlook.com');
+    expect(spfMechanismFor('email-smtp.eu-west-1.amazonaws.com')).toBe('include:amazonses.com');
+    expect(spfMechanismFor('mail.example-relay.test')).toBe('a:mail.example-relay.test');
+    expect(withMechanisms('v=spf1 mx redirect=_spf.example.com', ['a:r.test'])).toBe('v=spf1 mx a:r.test redirect=_spf.example.com');
+    expect(withMechanisms('v=spf1 a:r.test ~all', ['a:r.test'])).toBe('v=spf1 a:r.test ~all');
+
+    const findings = await checkDns(
+      { hostname: 'mx.desk.test', domains: ['bad.test', 'empty.test'], relays: [{ domain: 'bad.test', host: 'smtp.gmail.com' }, { domain: 'empty.test', host: 'smtp.office365.com' }], dkim: [] },
+      fixedResolver({ 'bad.test': { TXT: [['v=spf1 ip4:198.51.100.1 -all']] }, 'smtp.gmail.com': { A: ['192.0.2.99'] } }),
+    );
+    expect(findings.find((f) => f.domain === 'bad.test' && f.check === 'SPF')!.record).toBe('bad.test. IN TXT "v=spf1 ip4:198.51.100.1 include:_spf.google.com -all"');
+    expect(findings.find((f) => f.domain === 'empty.test' && f.check === 'SPF')!.record).toBe('empty.test. IN TXT "v=spf1 include:spf.protection.outlook.com ~all"');
   });
 });
