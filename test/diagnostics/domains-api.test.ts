@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, json, startTestApp, type TestApp } from '../helpers/app.js';
+import { rmSync } from 'node:fs';
+import { ADMIN, baseUrl, json, startTestApp, tempDir, type TestApp } from '../helpers/app.js';
+import { freePort } from '../helpers/process.js';
 import { userWithRole } from '../outbound/fixtures.js';
 import { runCli } from '../../src/cli/main.js';
 import { deskDns, RELAY, setUpDesk } from './desk-dns-fixture.js';
@@ -85,4 +87,30 @@ describe('DNS check of the support domains through the API', () => {
     expect(out).toContain('add: desk1._domainkey.help.test. IN TXT "v=DKIM1; k=rsa; p=');
     expect(out.match(/PTR/g)).toHaveLength(1);
   });
+});
+
+describe('`mxdesk dns-check` on a stopped store', () => {
+  it('asks for the SPF and DKIM records of the relays and keys in the data dir', async () => {
+    const dataDir = tempDir('mxdesk-dns-cli-');
+    const dns = deskDns();
+    const app = await startTestApp({ dns, dataDir });
+    await setUpDesk(app, dns);
+    await app.close();
+    // DNS goes to a closed loopback port: every lookup fails, so every record is asked for,
+    // and what is asked for can only come from the store.
+    const env = { MXDESK_DATA_DIR: dataDir, MXDESK_HOSTNAME: 'mx.support.test', MXDESK_DOMAINS: 'support.test,help.test', MXDESK_ADMIN_EMAIL: ADMIN.email, MXDESK_DNS_SERVERS: `127.0.0.1:${await freePort()}`, MXDESK_DNS_TIMEOUT_MS: '200', MXDESK_LOG_LEVEL: 'silent' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    let out = '';
+    try {
+      expect(await runCli(['dns-check'], { out: (t) => (out += t), err: () => undefined })).toBe(1);
+    } finally {
+      for (const k of Object.keys(env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    expect(out).toContain(`add: support.test. IN TXT "v=spf1 a:${RELAY} ~all"`);
+    expect(out).toContain('add: desk1._domainkey.support.test. IN TXT "v=DKIM1; k=rsa; p=');
+    expect(out).toContain('add: desk1._domainkey.help.test. IN TXT "v=DKIM1; k=rsa; p=');
+  }, 60_000);
 });
