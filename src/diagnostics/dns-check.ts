@@ -9,8 +9,10 @@ export interface DnsFinding {
   state: CheckState;
   /** One sentence for the admin. */
   detail: string;
-  /** The exact record to publish when something is missing or wrong. */
+  /** The exact record to publish when something is missing or wrong, as a zone-file line. */
   record?: string;
+  /** The same record as a DNS provider's form asks for it: name, type, value (TXT unquoted). */
+  publish?: { name: string; type: string; value: string };
 }
 
 export interface DnsCheckInput {
@@ -114,7 +116,15 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
       ? { domain: host, check: 'PTR', state: 'ok', detail: `${ip} points back to ${host}` }
       : { domain: host, check: 'PTR', state: names.length ? 'wrong' : 'missing', detail: names.length ? `${ip} points back to ${names.join(', ')}, not ${host}` : `${ip} has no PTR record`, record: `${reverse}. IN PTR ${host}.  (set by your VPS provider)` });
   }
-  return findings;
+  return findings.map((f) => (f.record ? { ...f, publish: publishOf(f.record) } : f));
+}
+
+/** Splits one of the zone lines above ("name. IN TYPE value", a note after two spaces) into its fields. */
+function publishOf(record: string): DnsFinding['publish'] {
+  const m = /^(\S+?)\.? IN (\w+) (.*?)(?: {2}\(.*\))?$/.exec(record);
+  if (!m) return undefined;
+  const [, name, type, value] = m as unknown as [string, string, string, string];
+  return { name, type, value: type === 'TXT' ? value.replace(/^"(.*)"$/, '$1') : value };
 }
 
 /**

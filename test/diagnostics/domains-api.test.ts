@@ -49,6 +49,9 @@ describe('DNS check of the support domains through the API', () => {
     expect(of('SPF')).toMatchObject({ state: 'wrong', record: `help.test. IN TXT "v=spf1 ip4:198.51.100.7 a:${RELAY} -all"` });
     expect(of('SPF').detail).toMatch(/smtp\.relay\.test \[192\.0\.2\.25\] → fail/);
     expect(of('DKIM')).toMatchObject({ state: 'missing', record: `desk1._domainkey.help.test. IN TXT "${keys.helpKey}"` });
+    // The same, as the fields of a DNS provider's form.
+    expect(of('DKIM').publish).toEqual({ name: 'desk1._domainkey.help.test', type: 'TXT', value: keys.helpKey });
+    expect(of('MX').publish).toEqual({ name: 'help.test', type: 'MX', value: '10 mx.support.test.' });
     expect(of('DMARC').record).toMatch(/^_dmarc\.help\.test\. IN TXT "v=DMARC1; p=/);
   });
 

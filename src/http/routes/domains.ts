@@ -18,7 +18,12 @@ const finding = {
     check: { type: 'string', enum: ['MX', 'SPF', 'DKIM', 'DMARC', 'PTR'] },
     state: { type: 'string', enum: ['ok', 'missing', 'wrong', 'unknown'] },
     detail: { type: 'string', description: 'One sentence for the admin.' },
-    record: { type: 'string', description: 'The exact record to publish, when something is missing or wrong.' },
+    record: { type: 'string', description: 'The exact record to publish, when something is missing or wrong (a zone-file line).' },
+    publish: {
+      type: 'object',
+      description: 'The same record as a DNS provider form asks for it.',
+      properties: { name: { type: 'string' }, type: { type: 'string' }, value: { type: 'string', description: 'TXT values unquoted.' } },
+    },
   },
 };
 const deskDomain = {

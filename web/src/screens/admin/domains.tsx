@@ -18,6 +18,7 @@ interface Finding {
   state: State;
   detail: string;
   record?: string;
+  publish?: { name: string; type: string; value: string };
 }
 interface Check {
   ok: boolean;
@@ -41,7 +42,10 @@ const en = {
   detail: 'Finding',
   toAdd: 'Record to publish',
   copy: 'Copy',
-  copyOf: 'Copy the {check} record of {domain}',
+  copyOf: 'Copy the {part} of the {check} record of {domain}',
+  name: 'Name',
+  type: 'Type',
+  value: 'Value',
   copied: 'Copied',
   ok: 'passes',
   missing: 'missing',
@@ -67,7 +71,10 @@ const es: Words = {
   detail: 'Detalle',
   toAdd: 'Registro a publicar',
   copy: 'Copiar',
-  copyOf: 'Copiar el registro {check} de {domain}',
+  copyOf: 'Copiar {part} del registro {check} de {domain}',
+  name: 'Nombre',
+  type: 'Tipo',
+  value: 'Valor',
   copied: 'Copiado',
   ok: 'correcto',
   missing: 'falta',
@@ -111,9 +118,19 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
     api<Check>(`/domains/${encodeURIComponent(domain.domain)}/dns-check`).then(setCheck, (err: Error) => setCheck({ error: err.message }));
   };
   useEffect(run, [domain.domain]);
-  const copy = async (f: Finding) => {
-    await navigator.clipboard?.writeText(f.record!).catch(() => undefined);
-    setCopied(`${f.check} ${f.domain}`);
+  const copy = async (text: string, key: string) => {
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    setCopied(key);
+  };
+  // A Copy button per field; its name keeps the visible word (WCAG 2.5.3) and "Copied" is said beside it.
+  const copyButton = (f: Finding, part: 'name' | 'value', text: string) => {
+    const key = `${f.check} ${f.domain} ${part}`;
+    return (
+      <>
+        {' '}<button type="button" aria-label={w('copyOf', { part: w(part).toLowerCase(), check: f.check, domain: f.domain })} onClick={() => copy(text, key)}>{w('copy')}</button>
+        {copied === key && <span class="ok" role="status"> {w('copied')}</span>}
+      </>
+    );
   };
   const titleId = `domain-${domain.domain.replace(/[^a-z0-9-]/gi, '-')}`;
   const done = check !== 'checking' && !('error' in check) ? check : null;
@@ -141,14 +158,16 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
                   <td class={`dns-${f.state}`}>{f.state === 'ok' ? '✓ ' : '✗ '}{w(f.state)}</td>
                   <td>{f.detail}</td>
                   <td>
-                    {f.record && (
-                      <>
-                        <code class="dns-record">{f.record}</code>{' '}
-                        {/* The name keeps the visible word (WCAG 2.5.3); "Copied" is said beside it. */}
-                        <button type="button" aria-label={w('copyOf', { check: f.check, domain: f.domain })} onClick={() => copy(f)}>{w('copy')}</button>
-                        {copied === `${f.check} ${f.domain}` && <span class="ok" role="status"> {w('copied')}</span>}
-                      </>
-                    )}
+                    {f.publish ? (
+                      <dl class="dns-publish">
+                        <dt>{w('name')}</dt>
+                        <dd><code data-part="name">{f.publish.name}</code>{copyButton(f, 'name', f.publish.name)}</dd>
+                        <dt>{w('type')}</dt>
+                        <dd data-part="type">{f.publish.type}</dd>
+                        <dt>{w('value')}</dt>
+                        <dd><code class="dns-record" data-part="value">{f.publish.value}</code>{copyButton(f, 'value', f.publish.value)}</dd>
+                      </dl>
+                    ) : f.record && <code class="dns-record">{f.record}</code>}
                   </td>
                 </tr>
               ))}
