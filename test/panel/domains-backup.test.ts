@@ -79,6 +79,8 @@ describe('Admin → Domains and Backup in Chromium', () => {
   it('downloads a backup that verify reads through, with the tickets in it', async () => {
     await ticketByMail(app, 'Backed up question');
     await page.getByRole('link', { name: 'Backup' }).click();
+    await page.getByRole('heading', { name: 'Backup' }).waitFor();
+    expect((await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()).violations.map((v) => `${v.id} ${v.help}`)).toEqual([]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download a backup' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^mxdesk-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.mxb$/);
     const file = path.join(downloads, download.suggestedFilename());
