@@ -129,13 +129,12 @@ describe('the panel through the real Caddy', () => {
     const within = <T,>(ms: number, p: Promise<T>, what: string) =>
       Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not through the proxy within ${ms} ms`)), ms))]);
     let seen = '';
-    // The greeting is a few bytes: a buffering proxy would sit on it.
-    await within(3000, (async () => { while (!seen.includes(': connected')) seen += (await reader.read()).value; })(), 'the greeting');
+    // The greeting is a few bytes: a buffering proxy would sit on it (the stream never ends,
+    // so the bounds below are generous for a loaded machine, yet far below "never").
+    await within(10_000, (async () => { while (!seen.includes(': connected')) seen += (await reader.read()).value; })(), 'the greeting');
     for (const subject of ['First through the proxy', 'Second through the proxy']) {
-      const sent = Date.now();
       expect((await sendMail(app.smtpPort, { from: 'alice@example.com', to: ['support@support.test'], message: mail({ subject }) })).code).toBe(250);
-      await within(3000, (async () => { while (!/event: ticket\ndata: .*"new"/.test(seen)) seen += (await reader.read()).value; })(), `the event of "${subject}"`);
-      expect(Date.now() - sent).toBeLessThan(3000);
+      await within(10_000, (async () => { while (!/event: ticket\ndata: .*"new"/.test(seen)) seen += (await reader.read()).value; })(), `the event of "${subject}"`);
       seen = seen.slice(seen.lastIndexOf('event: ticket') + 1);
     }
     await reader.cancel();

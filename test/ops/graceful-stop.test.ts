@@ -49,7 +49,7 @@ describe('graceful stop of the real process on SIGTERM', () => {
 
     const stoppedAt = Date.now();
     running.child.kill('SIGTERM');
-    await expect.poll(() => refused(smtpPort), { timeout: 3000, interval: 50 }).toBe(true);
+    await expect.poll(() => refused(smtpPort), { timeout: 5000, interval: 50 }).toBe(true);
     busy.write(message.slice(600) + '\r\n.\r\n');
     const accepted = await busy.read();
     expect(accepted.code, accepted.raw).toBe(250);
