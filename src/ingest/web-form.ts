@@ -183,7 +183,8 @@ export async function portalReply(db: Db, opts: { now: number; contactId: string
       };
       putTimeline(db, batch, { id: newId(now), ticketNumber: number, at: now, by: customer(who), what: 'source', to: 'web form', note: `Follows #${cited.number}, closed too long ago to reopen.` });
     }
-    const subject = withSubjectToken(settings.subjectTokenFormat, ticket.number, `Re: ${cited.subject}`);
+    // Worded like a mail client's answer to our mail: "Re: [#1001] Subject".
+    const subject = `Re: ${withSubjectToken(settings.subjectTokenFormat, ticket.number, cited.subject)}`;
     putMessage(db, batch, customerMessage({ id, ticketNumber: ticket.number, from: who, alias, subject, text: opts.text, attachments: [], now, clientIp: opts.clientIp }));
     putTicket(db, batch, ticket, previous);
     await db.commit(batch, true);
