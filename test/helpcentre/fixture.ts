@@ -48,6 +48,6 @@ export async function submitForm(app: TestApp, input: FormInput = {}, slug = 'su
   form.set('description', input.description ?? 'It smokes when I print.\nWhat now?');
   form.set('website', '');
   for (const [k, v] of Object.entries(input.extra ?? {})) form.set(k, v);
-  for (const f of input.files ?? []) form.append('attachments', new Blob([f.content], { type: f.type }), f.name);
+  for (const f of input.files ?? []) form.append('attachments', new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)], { type: f.type }), f.name);
   return fetch(`${baseUrl(app)}/help/${slug}`, { method: 'POST', body: form, redirect: 'manual' });
 }

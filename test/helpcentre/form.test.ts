@@ -151,6 +151,15 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect(html).not.toContain('watch list');
     expect(html).not.toMatch(/<script|onerror|<b>first/);
 
+    // The agent's reply carries a fresh portal link in the mail; the ticket keeps what the agent wrote.
+    const agentMail = await waitFor(async () => relay.received.find((r) => r.raw.includes('Please unplug it')), 'the agent reply');
+    const agentParsed = await parse(agentMail.raw);
+    const fresh = /(http:\/\/\S+\/help\/portal\/\S+)/.exec(agentParsed.text ?? '')![1]!;
+    expect((await fetch(fresh)).status).toBe(200);
+    expect(agentParsed.html).toContain('/help/portal/');
+    const stored = (await json(app.api(`/api/v1/tickets/${number}`))).messages.find((m: any) => m.direction === 'out' && m.author);
+    expect(stored.text).toBe('Please unplug it first.');
+
     // Someone else's ticket number under her link is not found.
     const otto = (await ticketNumbers(app)).at(-1)!;
     expect((await fetch(`${portal}/${otto}`)).status).toBe(404);

@@ -3,11 +3,11 @@ import multipart from '@fastify/multipart';
 import { getDepartment } from '../../store/directory.js';
 import { customFieldDefinitions } from '../../store/custom-fields.js';
 import { getHelpCentre } from '../../store/help-centre.js';
-import { getRatingSettings } from '../../store/ratings.js';
 import { getContact } from '../../store/directory.js';
 import { getTicket, listTickets, messagesOf, ticketIndex } from '../../store/tickets.js';
-import { checkLink, linkExpiry, signLink } from '../../desk/signed-links.js';
-import { ATTACHMENT_LIMITS, checkSubmission, FORM_LIFETIME_MS, HONEYPOT_FIELD, portalParagraph, type HelpCentrePage, type HelpCentreSettings } from '../../desk/help-centre.js';
+import { checkLink, signLink } from '../../desk/signed-links.js';
+import { ATTACHMENT_LIMITS, checkSubmission, FORM_LIFETIME_MS, HONEYPOT_FIELD, type HelpCentrePage } from '../../desk/help-centre.js';
+import { portalLinker } from '../portal-links.js';
 import { openWebTicket, portalReply, type Upload } from '../../ingest/web-form.js';
 import { SlidingWindow } from '../throttle.js';
 import { escapeHtml, helpPage, HELP_CSS, HELP_CSP } from '../public-html.js';
@@ -29,25 +29,6 @@ export const DEFAULT_HELP_CENTRE_LIMITS: HelpCentreLimits = { perIp: 10, windowM
 /** Everything a submission may carry at most, attachments included: the size of a large mail. */
 const MAX_TOTAL_BYTES = 25 * 1024 * 1024;
 const TOKEN_PARAM = { type: 'string', maxLength: 120 } as const;
-
-/** Where customers reach the desk: the help centre's own setting, else the rating pages'. */
-async function publicUrlOf(app: FastifyInstance, settings: HelpCentreSettings): Promise<string> {
-  return (settings.publicUrl || (await getRatingSettings(app.deps.db)).publicUrl).replace(/\/+$/, '');
-}
-
-/**
- * Makes the portal paragraph of a customer's mails: a link valid for the configured days from
- * `now`, signed with the desk's secret; null when no public address is set (no link to give).
- */
-export async function portalLinker(app: FastifyInstance, now: number): Promise<(contactId: string) => string | null> {
-  const settings = await getHelpCentre(app.deps.db);
-  const base = await publicUrlOf(app, settings);
-  return (contactId) => {
-    if (!base) return null;
-    const token = signLink(app.deps.outbound.secret, 'portal', contactId, linkExpiry(now, settings.portalLinkDays));
-    return portalParagraph(`${base}/help/portal/${token}`, settings.portalLinkDays);
-  };
-}
 
 export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?: HelpCentreLimits }): Promise<void> {
   const { db } = app.deps;

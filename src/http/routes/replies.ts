@@ -11,6 +11,7 @@ import { forwardedText, planReply } from '../../outbound/reply.js';
 import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 import { ApiError, notFound } from '../errors.js';
 import { ticketFor } from '../guard.js';
+import { replyPortalFooter } from '../portal-links.js';
 
 const address = {
   anyOf: [
@@ -93,9 +94,12 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       }
       const id = newId(now);
       const messageId = ticketMessageId(secret, ticket.number, from.address.split('@')[1]!);
+      // The customer's way into the help centre's portal, under a reply they receive.
+      const footer = kind === 'reply' && !plan.private ? await replyPortalFooter(app, ticket, now) : null;
       const item: OutboundItem = {
         id, messageRecordId: id, ticketNumber: ticket.number, kind, messageId,
-        from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject, text, html: body.html,
+        from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject,
+        text: footer ? `${text.trimEnd()}${footer.text}` : text, html: body.html && footer ? `${body.html}${footer.html}` : body.html,
         inReplyTo: plan.inReplyTo, references: plan.references,
         // Agent replies carry no Auto-Submitted (RFC 3834 §5: they are written by a person).
         headers: {},
