@@ -37,7 +37,7 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
   const submissions = new SlidingWindow(limits.windowMs, app.deps.now);
 
   await app.register(multipart, {
-    limits: { fileSize: ATTACHMENT_LIMITS.fileBytes, files: ATTACHMENT_LIMITS.files, fields: 100, fieldSize: 64 * 1024, parts: 110 },
+    limits: { fileSize: ATTACHMENT_LIMITS.fileBytes, files: ATTACHMENT_LIMITS.files, fields: 100, fieldSize: 128 * 1024, parts: 110 },
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
