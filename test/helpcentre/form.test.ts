@@ -266,6 +266,24 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect((await json(app.api('/api/v1/custom-fields/churnRisk', { method: 'PATCH', json: { public: true } }))).public).toBe(true);
     expect((await formPage(app, 'acme')).html).toContain('Churn risk');
   });
+
+  it('a portal reply to a ticket closed longer ago than the reopen window opens a new ticket that links it', async () => {
+    expect((await submitForm(app, { email: 'lena@customer.test', name: 'Lena', subject: 'Old issue' }, 'acme')).status).toBe(303);
+    const sent = await waitFor(async () => relay.received.find((r) => r.rcptTo.includes('lena@customer.test')), 'Lena\'s confirmation');
+    const link = /(http:\/\/\S+\/help\/portal\/\S+)/.exec((await parse(sent.raw)).text ?? '')![1]!;
+    const old = Number(/\[#(\d+)\]/.exec(sent.raw)![1]);
+    expect((await app.api(`/api/v1/tickets/${old}`, { method: 'PATCH', json: { status: 'closed' } })).status).toBe(200);
+    clock += 15 * DAY;
+    app.api = await login(baseUrl(app), ADMIN.email, ADMIN.password);
+    const res = await fetch(`${link}/${old}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'text=It+is+back.', redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const next = Number(/\/(\d+)\?sent=1$/.exec(res.headers.get('location')!)![1]);
+    expect(next).not.toBe(old);
+    expect((await json(app.api(`/api/v1/tickets/${old}`))).status).toBe('closed');
+    const created = await json(app.api(`/api/v1/tickets/${next}`));
+    expect(created).toMatchObject({ status: 'open', linkedTickets: [old], requester: { email: 'lena@customer.test' }, source: 'web-form' });
+    expect(created.messages.map((m: any) => m.text)).toEqual(['It is back.']);
+  });
 });
 
 describe('help centre: rate limit per IP', () => {
