@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { baseUrl, json, startTestApp, type TestApp } from '../helpers/app.js';
 import { ticketNumbers } from '../helpers/mx.js';
 import { launchChromium, screenshot } from '../panel/browser.js';
@@ -8,6 +9,8 @@ import { openHelpCentre } from './fixture.js';
 // The help centre's form in real headless Chromium: a person fills it in, attaches a file
 // and sends it; the page runs under its Content-Security-Policy without a violation, the
 // honeypot stays out of sight, and the ticket is there with what was typed.
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 describe('help centre form in a real browser', () => {
   let app: TestApp;
@@ -24,13 +27,15 @@ describe('help centre form in a real browser', () => {
   });
 
   it('fills in the form, attaches a file and sends it', async () => {
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     await page.goto(`${baseUrl(app)}/help/support`);
     await page.getByRole('heading', { name: 'Acme Support' }).waitFor();
     // The stylesheet applies (it is the only way the honeypot is hidden) and the honeypot is out of sight.
     expect(await page.locator('#website').evaluate((el) => el.getBoundingClientRect().right <= 0)).toBe(true);
+    // Customers include people with screen readers: labels, contrast, landmarks (WCAG 2.1 AA).
+    expect(await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help}`))).toEqual([]);
 
     await page.getByLabel('Your name').fill('Björn Kunde');
     await page.getByLabel('Your email address').fill('bjorn@customer.test');
