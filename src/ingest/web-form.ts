@@ -42,6 +42,12 @@ export type WebTicketResult =
   /** The address is one of ours: a confirmation to it would be mail to ourselves. */
   | { ok: false; reason: 'own-address' };
 
+/** Adds a paragraph above the signature ("-- " line, RFC 3676 §4.3), or at the end when there is none. */
+function aboveSignature(text: string, paragraph: string): string {
+  const sig = text.lastIndexOf('\n-- \n');
+  return sig < 0 ? `${text.trimEnd()}\n\n${paragraph}\n` : `${text.slice(0, sig).trimEnd()}\n\n${paragraph}\n${text.slice(sig)}`;
+}
+
 const customer = (who: Address): Actor => ({ id: 'customer', name: who.name || who.email });
 
 /** The support address a department's tickets are filed under: its own default, else the organisation's. */
@@ -132,7 +138,7 @@ export async function openWebTicket(db: Db, opts: WebTicketOpts): Promise<WebTic
         requesterName: s.name, requesterEmail: s.email, departmentName: alias.name || department?.name || 'Support',
       });
       const portal = opts.portal(contact.id);
-      ticket = await queueAutomaticMail(db, batch, opts.secret, ticket, { subject: ack.subject, text: portal ? `${ack.text.trimEnd()}\n\n${portal}\n` : ack.text }, now);
+      ticket = await queueAutomaticMail(db, batch, opts.secret, ticket, { subject: ack.subject, text: portal ? aboveSignature(ack.text, portal) : ack.text }, now);
       putEvents(db, batch, ackKey, [...recent, now]);
     }
     putTicket(db, batch, ticket);

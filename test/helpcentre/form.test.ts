@@ -105,6 +105,8 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect(confirmation.from?.value[0]?.address).toBe('support@support.test');
     portal = /(http:\/\/\S+\/help\/portal\/\S+)/.exec(confirmation.text ?? '')![1]!;
     expect(portal.startsWith(`${baseUrl(app)}/help/portal/`)).toBe(true);
+    // The department's acknowledgement, with the portal paragraph above its signature.
+    expect(confirmation.text).toMatch(/opened ticket #\d+[\s\S]*requests online: \S+\nThis link is personal and works for 30 days[^\n]*\n\n-- \n/);
 
     // The customer answers the confirmation by mail: it joins the same ticket through the MX.
     const reply = await deliver(app, mail({

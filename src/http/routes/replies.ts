@@ -51,6 +51,8 @@ interface ForwardBody {
 
 const toAddress = (a: AddressIn): Address => (typeof a === 'string' ? { email: a.toLowerCase(), name: '' } : { email: a.email.toLowerCase(), name: a.name ?? '' });
 const toAddresses = (list?: AddressIn[]) => list?.map(toAddress);
+/** Inside the body when the HTML is a whole document: content after </html> is not HTML. */
+const withFooter = (html: string, footer: string) => (/<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${footer}</body>`) : `${html}${footer}`);
 
 /** Replies, forwards, and the delivery controls of each outbound message. */
 export async function replyRoutes(app: FastifyInstance): Promise<void> {
@@ -99,7 +101,7 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       const item: OutboundItem = {
         id, messageRecordId: id, ticketNumber: ticket.number, kind, messageId,
         from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject,
-        text: footer ? `${text.trimEnd()}${footer.text}` : text, html: body.html && footer ? `${body.html}${footer.html}` : body.html,
+        text: footer ? `${text.trimEnd()}${footer.text}` : text, html: body.html && footer ? withFooter(body.html, footer.html) : body.html,
         inReplyTo: plan.inReplyTo, references: plan.references,
         // Agent replies carry no Auto-Submitted (RFC 3834 §5: they are written by a person).
         headers: {},
