@@ -170,6 +170,11 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
   it('a reply in the portal joins the ticket as the customer\'s message, reopens it, and reaches agents live', async () => {
     expect((await app.api(`/api/v1/tickets/${number}`, { method: 'PATCH', json: { status: 'waiting' } })).status).toBe(200);
     live.length = 0;
+    // An agent's open panel listens on the event stream (Server-Sent Events).
+    const stream = await app.api('/api/v1/events');
+    const events = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let heard = '';
+    while (!heard.includes(': connected')) heard += (await events.read()).value;
     const res = await fetch(`${portal}/${number}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ text: 'Unplugged, still <warm>.' }), redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${new URL(portal).pathname}/${number}?sent=1`);
@@ -178,6 +183,9 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect(ticket.messages.at(-1)).toMatchObject({ direction: 'in', from: { email: 'rosa@customer.test' }, text: 'Unplugged, still <warm>.', flags: ['web-form'] });
     expect(ticket.messages.at(-1).subject).toBe(`Re: [#${number}] Printer on fire`);
     expect(live).toContainEqual({ type: 'ticket', ticketNumber: number, reason: 'joined' });
+    const joined = JSON.stringify({ type: 'ticket', ticketNumber: number, reason: 'joined' });
+    while (!heard.includes(`data: ${joined}`)) heard += (await events.read()).value;
+    await events.cancel();
     const timeline = await json(app.api(`/api/v1/tickets/${number}/timeline`));
     expect(timeline.items).toContainEqual(expect.objectContaining({ what: 'status', from: 'waiting', to: 'open' }));
     const shown = await (await fetch(`${portal}/${number}?sent=1`)).text();

@@ -39,7 +39,8 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
   await app.register(multipart, {
     limits: { fileSize: ATTACHMENT_LIMITS.fileBytes, files: ATTACHMENT_LIMITS.files, fields: 100, fieldSize: 128 * 1024, parts: 110 },
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+  // A portal reply of 20,000 characters in any script, percent-encoded, fits.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
@@ -48,7 +49,7 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     const wait = submissions.retryAfter(req.ip, limits.perIp);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
-      helpPage(reply, 429, 'Too many requests', `<p>We received many requests from your network in a short time. Please try again in ${Math.ceil(wait / 60)} minutes.</p>`);
+      helpPage(reply, 429, 'Too many requests', `<p>We received many requests from your network in a short time. Please try again in ${wait < 90 ? 'a minute' : `${Math.ceil(wait / 60)} minutes`}.</p>`);
       return true;
     }
     submissions.note(req.ip);
