@@ -79,3 +79,20 @@ export class LoginThrottle {
     this.failures.forget(`a:${email.toLowerCase()}`);
   }
 }
+
+/**
+ * The key a client's address is counted under: an IPv4 address as it is; an IPv6 address by
+ * its /64, the smallest block a subscriber usually gets (RFC 6177 §3), so that stepping
+ * through the addresses of one's own network does not reset the count.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const bare = ip.split('%')[0]!;
+  const [head = '', tail] = bare.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}

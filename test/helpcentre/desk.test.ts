@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { checkSubmission, portalMessages, slugify } from '../../src/desk/help-centre.js';
 import { checkLink, signLink } from '../../src/desk/signed-links.js';
 import { checkRatingToken, ratingToken } from '../../src/desk/ratings.js';
+import { addressKey } from '../../src/http/throttle.js';
 import type { CustomFieldDefinition } from '../../src/desk/custom-fields.js';
 import type { Message, MessageFlag } from '../../src/desk/types.js';
 
@@ -68,5 +69,18 @@ describe('signed links', () => {
   it('refuse to carry what would break the format', () => {
     expect(() => signLink(secret, 'portal', 'a.b', now)).toThrow();
     expect(() => signLink(secret, 'portal', '', now)).toThrow();
+  });
+});
+
+describe('the per-IP limit', () => {
+  it('counts IPv4 addresses one by one and IPv6 addresses by their /64', () => {
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('2001:db8:a:b:1:2:3:4')).toBe('2001:db8:a:b::/64');
+    expect(addressKey('2001:db8:a:b::99')).toBe('2001:db8:a:b::/64');
+    expect(addressKey('2001:0db8:000a:000b:ffff::1')).toBe('2001:db8:a:b::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 });

@@ -9,7 +9,7 @@ import { checkLink, signLink } from '../../desk/signed-links.js';
 import { ATTACHMENT_LIMITS, checkSubmission, FORM_LIFETIME_MS, HONEYPOT_FIELD, type HelpCentrePage } from '../../desk/help-centre.js';
 import { portalLinker } from '../portal-links.js';
 import { openWebTicket, portalReply, type Upload } from '../../ingest/web-form.js';
-import { SlidingWindow } from '../throttle.js';
+import { addressKey, SlidingWindow } from '../throttle.js';
 import { escapeHtml, helpPage, HELP_CSS, HELP_CSP } from '../public-html.js';
 import { formBody, portalListBody, portalTicketBody } from '../help-centre-html.js';
 
@@ -46,13 +46,14 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
 
   /** Past the per-IP limit: 429 with Retry-After (RFC 6585 §4), counted before any work. */
   const throttled = (req: FastifyRequest, reply: FastifyReply): boolean => {
-    const wait = submissions.retryAfter(req.ip, limits.perIp);
+    const client = addressKey(req.ip);
+    const wait = submissions.retryAfter(client, limits.perIp);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
       helpPage(reply, 429, 'Too many requests', `<p>We received many requests from your network in a short time. Please try again in ${wait < 90 ? 'a minute' : `${Math.ceil(wait / 60)} minutes`}.</p>`);
       return true;
     }
-    submissions.note(req.ip);
+    submissions.note(client);
     return false;
   };
 
