@@ -127,7 +127,14 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
 
     const now = app.deps.now();
     const portal = await portalLinker(app, now);
-    const result = await openWebTicket(db, { secret, now, departmentId: page.departmentId, submission: checked.submission, uploads, clientIp: req.ip, portal });
+    let result: Awaited<ReturnType<typeof openWebTicket>>;
+    try {
+      result = await openWebTicket(db, { secret, now, departmentId: page.departmentId, submission: checked.submission, uploads, clientIp: req.ip, portal });
+    } catch (err) {
+      // Nothing was written (one batch): say so, keep what was typed, and let them send again.
+      req.log.error({ err, page: page.slug }, 'help centre: could not store a submission');
+      return showForm(reply, 503, page, fields, {}, 'We could not save your request just now. Please send it again in a moment (attachments need to be chosen again).');
+    }
     if (!result.ok) return showForm(reply, 400, page, fields, { email: 'Please give your own email address, not one of ours.' });
     req.log.info({ ticket: result.ticketNumber, page: page.slug, confirmed: result.confirmed }, 'help centre: ticket opened from the form');
     app.deps.live.publish({ type: 'ticket', ticketNumber: result.ticketNumber, reason: 'new' });
