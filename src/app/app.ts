@@ -22,6 +22,7 @@ import { reindexTickets } from '../store/tickets.js';
 import { rebuildSearchIndex } from '../store/search-index.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
+import type { HelpCentreLimits } from '../http/routes/help-centre-pages.js';
 import { Metrics } from '../metrics/metrics.js';
 import { pendingOutbound } from '../store/outbound.js';
 import { RuleRunner } from '../automation/run-rules.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   now?: () => number;
   /** Login throttling; the defaults suit production. */
   loginLimits?: ThrottleLimits;
+  /** Help centre submissions per IP; the defaults suit production. */
+  helpCentreLimits?: HelpCentreLimits;
 }
 
 export interface App {
@@ -133,7 +136,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: opts.helpCentreLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   const httpPort = (http.server.address() as AddressInfo).port;

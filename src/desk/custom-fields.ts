@@ -12,6 +12,8 @@ export interface CustomFieldDefinition {
   type: CustomFieldType;
   /** The choices of a select field. */
   options?: string[];
+  /** Shown on the help centre's public form, where customers may fill it in. */
+  public?: boolean;
 }
 
 const MAX_TEXT = 1000;

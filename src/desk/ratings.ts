@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { checkLink, linkExpiry, signLink } from './signed-links.js';
 import type { RatingValue } from './types.js';
 
 // Satisfaction ratings: after a ticket closes, the customer gets a mail with one link per
@@ -23,27 +23,17 @@ export interface RatingSettings {
 
 export const DEFAULT_RATING_SETTINGS: RatingSettings = { publicUrl: '', departments: [], linkDays: 14, since: 0 };
 
-/** 128 bits of HMAC-SHA256: forging a link by chance is out of reach. */
-const SIG_BYTES = 16;
-const DAY = 86_400_000;
-
-const signature = (secret: Buffer, payload: string) => createHmac('sha256', secret).update(`rating:${payload}`).digest().subarray(0, SIG_BYTES).toString('base64url');
-
 export function ratingToken(secret: Buffer, ticketNumber: number, expiresAt: number): string {
-  const payload = `${ticketNumber}.${expiresAt}`;
-  return `${payload}.${signature(secret, payload)}`;
+  return signLink(secret, 'rating', String(ticketNumber), expiresAt);
 }
 
 export type TokenCheck = { ok: true; ticketNumber: number } | { ok: false; reason: 'invalid' | 'expired' };
 
 export function checkRatingToken(secret: Buffer, token: string, now: number): TokenCheck {
-  const m = /^(\d{1,9})\.(\d{1,15})\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!m) return { ok: false, reason: 'invalid' };
-  const expected = Buffer.from(signature(secret, `${m[1]}.${m[2]}`));
-  const given = Buffer.from(m[3]!);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'invalid' };
-  if (now >= Number(m[2])) return { ok: false, reason: 'expired' };
-  return { ok: true, ticketNumber: Number(m[1]) };
+  const check = checkLink(secret, 'rating', token, now);
+  if (!check.ok) return check;
+  // Only a ticket number was ever signed for rating; anything else was not made by us.
+  return /^\d{1,9}$/.test(check.payload) ? { ok: true, ticketNumber: Number(check.payload) } : { ok: false, reason: 'invalid' };
 }
 
 /** The rating request mail: one link per answer. */
@@ -65,4 +55,4 @@ export function ratingMail(opts: { number: number; subject: string; name: string
   };
 }
 
-export const linkExpiry = (now: number, days: number) => now + days * DAY;
+export { linkExpiry };

@@ -54,7 +54,12 @@ export interface Ticket {
   ratingRequestedAt?: number;
   /** The customer's satisfaction rating, from the public rating page. */
   rating?: Rating;
+  /** How the ticket was opened; absent: by mail. */
+  source?: TicketSource;
 }
+
+/** 'web-form': the help centre's form (src/http/routes/help-centre-pages.ts). */
+export type TicketSource = 'mail' | 'web-form';
 
 export type RatingValue = 'good' | 'neutral' | 'bad';
 
@@ -150,7 +155,9 @@ export type MessageFlag =
   | 'system'
   /** An outbound mail the requester did not receive (a forward, or a reply to others only). */
   | 'private'
-  | 'forward';
+  | 'forward'
+  /** Written on the help centre's form or in its portal, not sent by mail. */
+  | 'web-form';
 
 export interface Message {
   id: string;

@@ -23,6 +23,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { registerApiDocs } from './docs.js';
 import { contactCsvRoutes } from './routes/contacts-csv.js';
 import { ratingPageRoutes } from './routes/ratings.js';
+import { helpCentrePageRoutes, type HelpCentreLimits } from './routes/help-centre-pages.js';
+import type { RuleTrigger } from '../desk/rules.js';
 import { draftRoutes } from './routes/drafts.js';
 import type { User } from '../desk/types.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -50,7 +52,9 @@ export interface HttpDeps {
   /** Backup download, export and import (src/http/routes/ops.ts). */
   ops?: OpsDeps;
   /** Runs the rules after a field change (src/automation/run-rules.ts). */
-  rules?: { run(ticketNumber: number, trigger: 'field-changed'): Promise<unknown> };
+  rules?: { run(ticketNumber: number, trigger: RuleTrigger): Promise<unknown> };
+  /** Submissions per IP on the help centre's public pages; the defaults suit production. */
+  helpCentreLimits?: HelpCentreLimits;
 }
 
 declare module 'fastify' {
@@ -133,6 +137,8 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
   }, { prefix: '/api/v1' });
   // Public: the customer's rating page, authorised by its signed link (issue 5).
   app.register(ratingPageRoutes);
+  // Public: the help centre's forms and the customer portal (issue 5).
+  app.register(helpCentrePageRoutes, { limits: deps.helpCentreLimits });
   app.register(panelRoutes, { root: deps.panelDir });
   return app;
 }

@@ -16,41 +16,83 @@ export const DEFAULT_LOGIN_LIMITS: ThrottleLimits = { perAccount: 5, perIp: 20, 
 /** Bounds memory under a spray of random accounts: the oldest keys are forgotten first. */
 const MAX_KEYS = 10_000;
 
-export class LoginThrottle {
-  private failures = new Map<string, number[]>();
+/**
+ * Events per key over a sliding window, in memory, the oldest keys forgotten first. The login
+ * throttle counts failures with it; the help centre counts submissions per IP.
+ */
+export class SlidingWindow {
+  private events = new Map<string, number[]>();
 
   constructor(
-    private readonly limits: ThrottleLimits = DEFAULT_LOGIN_LIMITS,
+    private readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Seconds until fewer than `limit` events of `key` are in the window; 0 when one more may happen now. */
+  retryAfter(key: string, limit: number): number {
+    const now = this.now();
+    const times = this.recent(key, now);
+    return times.length >= limit ? Math.ceil((times[times.length - limit]! + this.windowMs - now) / 1000) : 0;
+  }
+
+  note(key: string): void {
+    const now = this.now();
+    const times = this.recent(key, now);
+    times.push(now);
+    // Re-inserted so that the Map's order is by last use: the least recently used key goes first.
+    this.events.delete(key);
+    this.events.set(key, times);
+    while (this.events.size > MAX_KEYS) this.events.delete(this.events.keys().next().value!);
+  }
+
+  forget(key: string): void {
+    this.events.delete(key);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.events.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  }
+}
+
+export class LoginThrottle {
+  private readonly failures: SlidingWindow;
+
+  constructor(
+    private readonly limits: ThrottleLimits = DEFAULT_LOGIN_LIMITS,
+    now: () => number = Date.now,
+  ) {
+    this.failures = new SlidingWindow(limits.windowMs, now);
+  }
+
   /** Seconds to wait before trying again, or 0 when a login may be tried now. */
   retryAfter(email: string, ip: string): number {
-    const now = this.now();
-    const wait = (key: string, limit: number) => {
-      const times = this.recent(key, now);
-      return times.length >= limit ? Math.ceil((times[times.length - limit]! + this.limits.windowMs - now) / 1000) : 0;
-    };
-    return Math.max(wait(`a:${email.toLowerCase()}`, this.limits.perAccount), wait(`i:${ip}`, this.limits.perIp));
+    return Math.max(this.failures.retryAfter(`a:${email.toLowerCase()}`, this.limits.perAccount), this.failures.retryAfter(`i:${ip}`, this.limits.perIp));
   }
 
   failed(email: string, ip: string): void {
-    const now = this.now();
-    for (const key of [`a:${email.toLowerCase()}`, `i:${ip}`]) {
-      const times = this.recent(key, now);
-      times.push(now);
-      this.failures.delete(key);
-      this.failures.set(key, times);
-    }
-    while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.note(`a:${email.toLowerCase()}`);
+    this.failures.note(`i:${ip}`);
   }
 
   /** A successful login clears the account's count (not the IP's: one good password does not excuse a spray). */
   succeeded(email: string): void {
-    this.failures.delete(`a:${email.toLowerCase()}`);
+    this.failures.forget(`a:${email.toLowerCase()}`);
   }
+}
 
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
-  }
+/**
+ * The key a client's address is counted under: an IPv4 address as it is; an IPv6 address by
+ * its /64, the smallest block a subscriber usually gets (RFC 6177 §3), so that stepping
+ * through the addresses of one's own network does not reset the count.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const bare = ip.split('%')[0]!;
+  const [head = '', tail] = bare.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }

@@ -9,6 +9,8 @@ import { audit } from './audit.js';
 // Admins define custom ticket fields; everyone reads the definitions (the panel draws them).
 // Removing a definition leaves stored values alone; they can be cleared with null.
 
+const fieldPublic = { type: 'boolean', description: "Shown on the help centre's public form for customers to fill in." } as const;
+
 export async function customFieldRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
 
@@ -25,6 +27,7 @@ export async function customFieldRoutes(app: FastifyInstance): Promise<void> {
           label: { type: 'string', minLength: 1, maxLength: 100 },
           type: { type: 'string', enum: CUSTOM_FIELD_TYPES },
           options: { type: 'array', minItems: 1, maxItems: 100, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 100 } },
+          public: fieldPublic,
         },
       },
     },
@@ -41,6 +44,30 @@ export async function customFieldRoutes(app: FastifyInstance): Promise<void> {
       await db.commit(batch);
     });
     return reply.status(201).send(def);
+  });
+
+  // Renaming a field or changing its type would change what stored values mean: only the
+  // label and whether customers see it on the help centre's form change here.
+  app.patch('/custom-fields/:key', {
+    schema: {
+      params: { type: 'object', required: ['key'], properties: { key: { type: 'string', maxLength: 40 } } },
+      body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { label: { type: 'string', minLength: 1, maxLength: 100 }, public: fieldPublic } },
+    },
+  }, async (req) => {
+    requireDesk(req, 'manage-settings');
+    const { key } = req.params as { key: string };
+    const input = req.body as { label?: string; public?: boolean };
+    return db.serial(async () => {
+      const defs = await customFieldDefinitions(db);
+      const def = defs.find((d) => d.key === key);
+      if (!def) throw notFound(`Custom field "${key}"`);
+      const updated = { ...def, ...input };
+      const batch = new Batch();
+      putCustomFieldDefinitions(db, batch, defs.map((d) => (d.key === key ? updated : d)));
+      audit(app, req, batch, 'custom-field.update', key, input);
+      await db.commit(batch);
+      return updated;
+    });
   });
 
   app.delete('/custom-fields/:key', {

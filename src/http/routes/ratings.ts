@@ -9,6 +9,7 @@ import { checkRatingToken, RATING_VALUES, type RatingValue } from '../../desk/ra
 import { ApiError, notFound } from '../errors.js';
 import { requireDesk } from '../guard.js';
 import { audit } from './audit.js';
+import { escapeHtml } from '../public-html.js';
 
 // Satisfaction ratings (issue 5). Admins set them up under /api/v1/rating-settings; customers
 // rate on a public page /rate/:token that the signed link in the rating mail opens. The page
@@ -18,7 +19,6 @@ import { audit } from './audit.js';
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const LABEL: Record<RatingValue, string> = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(reply: FastifyReply, status: number, title: string, body: string) {
   return reply

@@ -11,6 +11,7 @@ import { forwardedText, planReply } from '../../outbound/reply.js';
 import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 import { ApiError, notFound } from '../errors.js';
 import { ticketFor } from '../guard.js';
+import { replyPortalFooter } from '../portal-links.js';
 
 const address = {
   anyOf: [
@@ -50,6 +51,8 @@ interface ForwardBody {
 
 const toAddress = (a: AddressIn): Address => (typeof a === 'string' ? { email: a.toLowerCase(), name: '' } : { email: a.email.toLowerCase(), name: a.name ?? '' });
 const toAddresses = (list?: AddressIn[]) => list?.map(toAddress);
+/** Inside the body when the HTML is a whole document: content after </html> is not HTML. */
+const withFooter = (html: string, footer: string) => (/<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${footer}</body>`) : `${html}${footer}`);
 
 /** Replies, forwards, and the delivery controls of each outbound message. */
 export async function replyRoutes(app: FastifyInstance): Promise<void> {
@@ -93,9 +96,12 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       }
       const id = newId(now);
       const messageId = ticketMessageId(secret, ticket.number, from.address.split('@')[1]!);
+      // The customer's way into the help centre's portal, under a reply they receive.
+      const footer = kind === 'reply' && !plan.private ? await replyPortalFooter(app, ticket, now) : null;
       const item: OutboundItem = {
         id, messageRecordId: id, ticketNumber: ticket.number, kind, messageId,
-        from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject, text, html: body.html,
+        from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject,
+        text: footer ? `${text.trimEnd()}${footer.text}` : text, html: body.html && footer ? withFooter(body.html, footer.html) : body.html,
         inReplyTo: plan.inReplyTo, references: plan.references,
         // Agent replies carry no Auto-Submitted (RFC 3834 §5: they are written by a person).
         headers: {},

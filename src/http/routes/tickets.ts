@@ -191,6 +191,8 @@ export function ticketSummary(t: FullTicket, depts: Map<string, Department>, use
     requester: { email: t.requester.email, name: t.requester.name },
     department: d ? { id: d.id, name: d.name } : { id: t.departmentId, name: '' },
     alias: t.alias,
+    /** 'web-form': opened on the help centre's form; else by mail. */
+    source: t.source ?? 'mail',
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     messageCount: t.messageCount,
