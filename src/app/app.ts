@@ -25,6 +25,7 @@ import type { ThrottleLimits } from '../http/throttle.js';
 import { Metrics } from '../metrics/metrics.js';
 import { pendingOutbound } from '../store/outbound.js';
 import { RuleRunner } from '../automation/run-rules.js';
+import { noticeOfMail } from '../automation/notify-agents.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
@@ -87,7 +88,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     // A reply's delivery state shows on its ticket page: retrying, failed (sent: onSent below);
     // a failure is also told to the agent who wrote the mail.
     onOutcome: (item) => {
-      if (item.state === 'sent') return;
+      // An agent's notification mail is no part of the ticket's conversation.
+      if (item.state === 'sent' || item.kind === 'agent-notice') return;
       live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` });
       noticeFailedDelivery(db, item, (opts.now ?? Date.now)()).catch((err) => log.error({ err, id: item.id }, 'outbound: could not notify the author of a failed mail'));
     },
@@ -95,7 +97,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
-  outbound.onSent((item) => live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
+  outbound.onSent((item) => item.kind !== 'agent-notice' && live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
   const now = opts.now ?? Date.now;
   const webhooks = new WebhookDeliverer({ db, log: log.child({ part: 'webhooks' }), secret, now });
   live.subscribe((e) => webhooks.onLive(e));
@@ -107,6 +109,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     if (t.ticketNumber === null) return;
     if (t.outcome === 'new') void rules.run(t.ticketNumber, 'ticket-created');
     if (t.outcome === 'joined') void rules.run(t.ticketNumber, 'message-received');
+  });
+  // Agents hear of new tickets and customers' new messages, in the panel and/or by mail.
+  const notices = new Set<Promise<unknown>>();
+  ingestor.onTicketed((t) => {
+    if (t.ticketNumber === null || (t.outcome !== 'new' && t.outcome !== 'joined')) return;
+    const notice: Promise<unknown> = noticeOfMail(db, t.ticketNumber, t.outcome, now())
+      .then((mails) => mails && outbound.wake())
+      .catch((err) => log.error({ err, ticket: t.ticketNumber }, 'notifications: could not tell agents of new mail'))
+      .finally(() => notices.delete(notice));
+    notices.add(notice);
   });
   await outbound.start();
   const replayed = await ingestor.replay();
@@ -166,6 +178,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await http.close();
         await jobs.stop();
         await ingestor.idle();
+        await Promise.all(notices);
         await rules.idle();
         await outbound.stop();
         await webhooks.stop();

@@ -311,7 +311,7 @@ export class Ingestor {
       if (blocker) {
         log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
       } else {
-        queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
+        await queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
         putEvents(db, batch, ackKey, [...recent, now]);
         ticket.messageCount += 1;
         acknowledged = true;
