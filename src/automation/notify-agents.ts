@@ -1,13 +1,12 @@
 import { newId } from '../store/ids.js';
 import { Batch, type Db } from '../store/db.js';
-import { getSettings, getSupportAddress, getUser, listUsers, userByEmail } from '../store/directory.js';
+import { getSupportAddress, getUser, listUsers, userByEmail } from '../store/directory.js';
 import { getTicket, messagesOf } from '../store/tickets.js';
 import { putNotification } from '../store/activity.js';
 import { putOutbound } from '../store/outbound.js';
 import { getPreferences, getTemplateSettings } from '../store/templates.js';
 import { EVENT_LABEL, recipientsOf, type NotificationEvent } from '../desk/notifications.js';
 import { departmentTemplates, renderTemplate, templateFor } from '../desk/templates.js';
-import { canSeeTicket } from '../desk/access.js';
 import type { Actor } from '../desk/records.js';
 import type { Ticket } from '../desk/types.js';
 import type { OutboundItem } from '../outbound/item.js';
@@ -20,7 +19,11 @@ export interface AgentNotice {
   by: Actor;
   /** The sentence shown in the panel and quoted in the mail. */
   text: string;
-  /** User ids to tell; duplicates, the actor, inactive users and users who cannot see the ticket are left out. */
+  /**
+   * User ids to tell; duplicates, the actor and inactive users are left out. The callers
+   * choose people who have a part in the ticket (its assignee, members of its department,
+   * agents mentioned who can see it, those an SLA policy names).
+   */
   to: Array<string | null | undefined>;
   now: number;
 }
@@ -35,11 +38,10 @@ export interface AgentNotice {
 export async function notifyAgents(db: Db, batch: Batch, n: AgentNotice): Promise<number> {
   const ids = recipientsOf(n.to, n.by.id);
   if (ids.length === 0) return 0;
-  const settings = await getSettings(db);
   let mails = 0;
   for (const id of ids) {
     const user = await getUser(db, id);
-    if (!user?.active || !canSeeTicket(user, n.ticket, settings)) continue;
+    if (!user?.active) continue;
     const prefs = (await getPreferences(db, id))[n.event];
     if (prefs.panel) {
       putNotification(db, batch, { id: newId(n.now), userId: id, kind: n.event, ticketNumber: n.ticket.number, by: n.by, text: n.text.slice(0, 400), createdAt: n.now, readAt: null });
