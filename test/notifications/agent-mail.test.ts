@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, mail, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
 import { departmentId, person, ticketByMail, type Person } from '../helpdesk/fixture.js';
-import { addFromAddress, header, parse } from '../outbound/fixtures.js';
+import { addFromAddress, header } from '../outbound/fixtures.js';
 import { startRelay, waitFor, type Relay } from '../outbound/relays.js';
+import { inbox as mailsIn, mailTo } from './inbox.js';
 
 // Agents' notifications by mail, as each agent chooses: the mails leave through the
 // outbound queue and a loopback relay, and the test reads the agents' inboxes there.
@@ -34,16 +35,8 @@ describe('notification mails to agents', () => {
     await relay?.close();
   });
 
-  /** The mails an agent received, decoded, whose subject matches. */
-  const inbox = async (who: Person, subject: RegExp) => {
-    const found = [];
-    for (const r of relay.received.filter((x) => x.rcptTo.includes(who.email))) {
-      const m = await parse(r.raw);
-      if (subject.test(m.subject ?? '')) found.push(m);
-    }
-    return found;
-  };
-  const mailFor = (who: Person, subject: RegExp) => waitFor(async () => (await inbox(who, subject))[0], `a mail to ${who.email} about ${subject}`);
+  const inbox = (who: Person, subject: RegExp) => mailsIn(relay, who.email, subject);
+  const mailFor = (who: Person, subject: RegExp) => mailTo(relay, who.email, subject);
   const notices = async (who: Person, kind: string) => (await json(who.api('/api/v1/notifications'))).items.filter((x: any) => x.kind === kind);
   const prefs = (who: Person, preferences: unknown) => who.api('/api/v1/users/me/notification-preferences', { method: 'PUT', json: { preferences } });
 

@@ -4,6 +4,7 @@ import { sendMail } from '../helpers/smtp-client.js';
 import { apiError, departmentId, person, type Person } from '../helpdesk/fixture.js';
 import { addFromAddress, header, parse } from '../outbound/fixtures.js';
 import { startRelay, waitFor, type Relay } from '../outbound/relays.js';
+import { mailTo as mailToInbox } from './inbox.js';
 
 // Templates per department and language, end to end: the customer writes over SMTP to the
 // real MX, the desk's mails leave through a loopback relay, and the test reads what the
@@ -40,15 +41,7 @@ describe('mail templates: per department, in English and Spanish', () => {
     const { items } = await json(app.api('/api/v1/tickets?status=open'));
     return items.find((t: any) => t.requester.email === from).number;
   }
-  /** The mail to `address` whose (decoded) subject matches. */
-  const mailTo = (address: string, subject: RegExp) =>
-    waitFor(async () => {
-      for (const r of relay.received.filter((x) => x.rcptTo.includes(address))) {
-        const m = await parse(r.raw);
-        if (subject.test(m.subject ?? '')) return m;
-      }
-      return undefined;
-    }, `a mail to ${address} with a subject matching ${subject}`);
+  const mailTo = (address: string, subject: RegExp) => mailToInbox(relay, address, subject);
 
   it('lets agents read the templates and only admins change them; names an unknown placeholder', async () => {
     const all = await json(jane.api('/api/v1/templates'));
