@@ -105,18 +105,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   const rules = new RuleRunner({ db, log: log.child({ part: 'rules' }), secret, now: opts.now ?? Date.now, wakeOutbound: () => outbound.wake() });
-  ingestor.onTicketed((t) => {
-    if (t.ticketNumber === null) return;
-    if (t.outcome === 'new') void rules.run(t.ticketNumber, 'ticket-created');
-    if (t.outcome === 'joined') void rules.run(t.ticketNumber, 'message-received');
-  });
-  // Agents hear of new tickets and customers' new messages, in the panel and/or by mail.
+  // Agents hear of new tickets and customers' new messages, in the panel and/or by mail,
+  // once the rules have sorted the ticket (a rule may move it to another department).
   const notices = new Set<Promise<unknown>>();
   ingestor.onTicketed((t) => {
     if (t.ticketNumber === null || (t.outcome !== 'new' && t.outcome !== 'joined')) return;
-    const notice: Promise<unknown> = noticeOfMail(db, t.ticketNumber, t.outcome, now())
+    const number = t.ticketNumber;
+    const outcome = t.outcome;
+    const ruled = rules.run(number, outcome === 'new' ? 'ticket-created' : 'message-received');
+    if (t.imported) return void ruled.catch(() => undefined);
+    const notice: Promise<unknown> = ruled
+      .catch(() => undefined)
+      .then(() => noticeOfMail(db, number, outcome, now()))
       .then((mails) => mails && outbound.wake())
-      .catch((err) => log.error({ err, ticket: t.ticketNumber }, 'notifications: could not tell agents of new mail'))
+      .catch((err) => log.error({ err, ticket: number }, 'notifications: could not tell agents of new mail'))
       .finally(() => notices.delete(notice));
     notices.add(notice);
   });
