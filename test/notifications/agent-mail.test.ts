@@ -116,4 +116,13 @@ describe('notification mails to agents', () => {
     await app.outbound.idle();
     expect(await inbox(bob, new RegExp(`Overdue: #${n}`))).toHaveLength(1);
   });
+
+  it("writes with the department's own agent template", async () => {
+    const own = { subject: 'Desk: {{notification.event}} {{ticket.token}}', text: '{{actor.name}} -> {{agent.name}}: {{notification.text}}' };
+    expect((await app.api(`/api/v1/templates/${support}`, { method: 'PUT', json: { templates: { agentNotification: { en: own } } } })).status).toBe(200);
+    const n = await ticketByMail(app, 'Custom notice');
+    expect((await jane.api(`/api/v1/tickets/${n}`, { method: 'PATCH', json: { assigneeId: bob.id } })).status).toBe(200);
+    const m = await mailFor(bob, new RegExp(`^Desk: Assigned to you \\[#${n}\\]$`));
+    expect(m.text?.trim()).toBe(`Jane -> Bob: Jane assigned #${n} to you: Custom notice`);
+  });
 });
