@@ -26,6 +26,7 @@ import type { HelpCentreLimits } from '../http/routes/help-centre-pages.js';
 import { Metrics } from '../metrics/metrics.js';
 import { pendingOutbound } from '../store/outbound.js';
 import { RuleRunner } from '../automation/run-rules.js';
+import { noticeOfMail } from '../automation/notify-agents.js';
 
 export interface AppOptions {
   /** Tests and benchmarks inject fixed DNS answers; otherwise the configured resolvers. */
@@ -90,7 +91,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     // A reply's delivery state shows on its ticket page: retrying, failed (sent: onSent below);
     // a failure is also told to the agent who wrote the mail.
     onOutcome: (item) => {
-      if (item.state === 'sent') return;
+      // An agent's notification mail is no part of the ticket's conversation.
+      if (item.state === 'sent' || item.kind === 'agent-notice') return;
       live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: `delivery-${item.state}` });
       noticeFailedDelivery(db, item, (opts.now ?? Date.now)()).catch((err) => log.error({ err, id: item.id }, 'outbound: could not notify the author of a failed mail'));
     },
@@ -98,7 +100,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   ingestor.onTicketed((t) => {
     if (t.ticketNumber !== null) live.publish({ type: 'ticket', ticketNumber: t.ticketNumber, reason: t.outcome });
   });
-  outbound.onSent((item) => live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
+  outbound.onSent((item) => item.kind !== 'agent-notice' && live.publish({ type: 'ticket', ticketNumber: item.ticketNumber, reason: 'sent', messageId: item.id }));
   const now = opts.now ?? Date.now;
   const webhooks = new WebhookDeliverer({ db, log: log.child({ part: 'webhooks' }), secret, now });
   live.subscribe((e) => webhooks.onLive(e));
@@ -106,10 +108,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // Acknowledgements are queued by ingest in the ticket's batch; send them right away.
   ingestor.onTicketed((t) => t.acknowledged && outbound.wake());
   const rules = new RuleRunner({ db, log: log.child({ part: 'rules' }), secret, now: opts.now ?? Date.now, wakeOutbound: () => outbound.wake() });
+  // Agents hear of new tickets and customers' new messages, in the panel and/or by mail,
+  // once the rules have sorted the ticket (a rule may move it to another department).
+  const notices = new Set<Promise<unknown>>();
   ingestor.onTicketed((t) => {
-    if (t.ticketNumber === null) return;
-    if (t.outcome === 'new') void rules.run(t.ticketNumber, 'ticket-created');
-    if (t.outcome === 'joined') void rules.run(t.ticketNumber, 'message-received');
+    if (t.ticketNumber === null || (t.outcome !== 'new' && t.outcome !== 'joined')) return;
+    const number = t.ticketNumber;
+    const outcome = t.outcome;
+    const ruled = rules.run(number, outcome === 'new' ? 'ticket-created' : 'message-received');
+    if (t.imported) return void ruled.catch(() => undefined);
+    const notice: Promise<unknown> = ruled
+      .catch(() => undefined)
+      .then(() => noticeOfMail(db, number, outcome, now()))
+      .then((mails) => mails && outbound.wake())
+      .catch((err) => log.error({ err, ticket: number }, 'notifications: could not tell agents of new mail'))
+      .finally(() => notices.delete(notice));
+    notices.add(notice);
   });
   await outbound.start();
   const replayed = await ingestor.replay();
@@ -169,6 +183,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         await http.close();
         await jobs.stop();
         await ingestor.idle();
+        await Promise.all(notices);
         await rules.idle();
         await outbound.stop();
         await webhooks.stop();

@@ -4,6 +4,7 @@ import { newId } from '../store/ids.js';
 import { contactByEmail, getContact } from '../store/directory.js';
 import { getTicket, messagesOf, putTicket } from '../store/tickets.js';
 import { queueAutomaticMail } from './automatic-mail.js';
+import { notifyAgents } from './notify-agents.js';
 import { putComment, putTimeline } from '../store/activity.js';
 import { listRules } from '../store/rules.js';
 import { runRules, type RuleContext, type RuleOutcome, type RuleTrigger } from '../desk/rules.js';
@@ -49,6 +50,7 @@ export class RuleRunner {
     const { db } = this.deps;
     const rules = await listRules(db);
     if (!rules.some((r) => r.enabled && r.triggers.includes(trigger))) return null;
+    let notices = 0;
     const outcome = await db.serial(async () => {
       const current = await getTicket(db, number);
       if (!current || current.deletedAt !== null) return null;
@@ -64,11 +66,15 @@ export class RuleRunner {
       }
       let ticket = result.ticket;
       for (const m of result.mails) ticket = await queueAutomaticMail(db, batch, this.deps.secret, ticket, m, now);
+      // A rule that assigns tells the new assignee, as a person assigning would.
+      if (ticket.assigneeId && ticket.assigneeId !== current.assigneeId) {
+        notices = await notifyAgents(db, batch, { event: 'assigned', ticket, by: RULES_ACTOR, text: `${note} assigned #${number} to you: ${ticket.subject}`, to: [ticket.assigneeId], now });
+      }
       putTicket(db, batch, ticket, current);
       await db.commit(batch);
       return result;
     });
-    if (outcome?.mails.length) this.deps.wakeOutbound();
+    if (outcome?.mails.length || notices) this.deps.wakeOutbound();
     if (outcome?.matched.length) this.deps.log.info({ ticket: number, trigger, rules: outcome.matched.map((m) => m.id) }, 'rules: applied');
     return outcome;
   }

@@ -36,23 +36,13 @@ export function checkRatingToken(secret: Buffer, token: string, now: number): To
   return /^\d{1,9}$/.test(check.payload) ? { ok: true, ticketNumber: Number(check.payload) } : { ok: false, reason: 'invalid' };
 }
 
-/** The rating request mail: one link per answer. */
-export function ratingMail(opts: { number: number; subject: string; name: string; publicUrl: string; token: string; linkDays: number }): { subject: string; text: string } {
-  const link = (v: RatingValue) => `${opts.publicUrl.replace(/\/+$/, '')}/rate/${opts.token}?value=${v}`;
-  return {
-    subject: `How did we do? [#${opts.number}] ${opts.subject}`,
-    text: [
-      `Hello ${opts.name},`,
-      '',
-      `your request #${opts.number} "${opts.subject}" is closed. How was our help? One click is enough:`,
-      '',
-      `Good:    ${link('good')}`,
-      `Neutral: ${link('neutral')}`,
-      `Bad:     ${link('bad')}`,
-      '',
-      `The links work for ${opts.linkDays} days.`,
-    ].join('\n'),
-  };
+/**
+ * The links of a rating request ({{rating.link}} and one per answer) for the rating
+ * template (src/desk/templates.ts). The page with no answer chosen asks for one.
+ */
+export function ratingLinks(publicUrl: string, token: string): Record<'rating.link' | 'rating.good' | 'rating.neutral' | 'rating.bad', string> {
+  const page = `${publicUrl.replace(/\/+$/, '')}/rate/${token}`;
+  return { 'rating.link': page, 'rating.good': `${page}?value=good`, 'rating.neutral': `${page}?value=neutral`, 'rating.bad': `${page}?value=bad` };
 }
 
 export { linkExpiry };

@@ -1,3 +1,5 @@
+import type { NotificationEvent } from './notifications.js';
+
 // Help-desk records around tickets: timeline, comments, tasks, notifications, API tokens,
 // audit. Plain data; times are UTC milliseconds.
 
@@ -36,8 +38,11 @@ export interface Comment {
 export interface Notification {
   id: string;
   userId: string;
-  /** 'escalated': an SLA escalation (src/jobs/sla.ts) names this user; 'delivery-failed': a relay refused their mail for good. */
-  kind: 'mention' | 'assigned' | 'escalated' | 'rated' | 'delivery-failed';
+  /**
+   * One of the events agents choose to hear of (src/desk/notifications.ts), or
+   * 'delivery-failed': a relay refused their mail for good (always shown).
+   */
+  kind: NotificationEvent | 'delivery-failed';
   ticketNumber: number;
   by: Actor;
   text: string;

@@ -1,4 +1,5 @@
 import type { FullTicket } from './types.js';
+import { businessTimeBetween, type BusinessCalendar } from './business-hours.js';
 
 // The desk's figures for a period: how many tickets, how many still open or overdue, how
 // fast the first answer and the resolution came, and how customers rated them. Pure: the
@@ -10,6 +11,8 @@ export interface StatsRow {
   respondedAt: number | null;
   /** The ticket's next deadline (agent due date or SLA), for "overdue". */
   dueAt: number | null;
+  /** The business hours of the ticket's department (its SLA policy's calendar), if it has any. */
+  calendar?: BusinessCalendar | null;
 }
 
 export interface Figures {
@@ -19,6 +22,13 @@ export interface Figures {
   /** Wall-clock milliseconds, averaged over the tickets that have one; null when none. */
   avgFirstResponseMs: number | null;
   avgResolutionMs: number | null;
+  /**
+   * The same averages counted in business hours for tickets whose department has a schedule
+   * (wall-clock time for the others), so a Friday-evening mail answered on Monday morning
+   * does not count the weekend.
+   */
+  avgFirstResponseBusinessMs: number | null;
+  avgResolutionBusinessMs: number | null;
   ratings: { count: number; score: number | null };
 }
 
@@ -38,14 +48,21 @@ const RATING_VALUE = { good: 1, neutral: 0.5, bad: 0 } as const;
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
+/** Time from the ticket's creation to `end`: business time under its calendar, else wall-clock. */
+const workingTime = (r: StatsRow, end: number) => (r.calendar ? businessTimeBetween(r.ticket.createdAt, end, r.calendar) : end - r.ticket.createdAt);
+
 export function figures(rows: StatsRow[], now: number): Figures {
+  const responded = rows.filter((r) => r.respondedAt !== null);
+  const resolved = rows.filter((r) => r.ticket.status === 'closed' && r.ticket.closedAt !== undefined);
   const rated = rows.map((r) => (r.ticket as { rating?: { value: keyof typeof RATING_VALUE } }).rating).filter((x) => !!x);
   return {
     total: rows.length,
     open: rows.filter((r) => r.ticket.status !== 'closed').length,
     overdue: rows.filter((r) => r.ticket.status !== 'closed' && r.dueAt !== null && r.dueAt < now).length,
-    avgFirstResponseMs: mean(rows.filter((r) => r.respondedAt !== null).map((r) => r.respondedAt! - r.ticket.createdAt)),
-    avgResolutionMs: mean(rows.filter((r) => r.ticket.status === 'closed' && r.ticket.closedAt !== undefined).map((r) => r.ticket.closedAt! - r.ticket.createdAt)),
+    avgFirstResponseMs: mean(responded.map((r) => r.respondedAt! - r.ticket.createdAt)),
+    avgResolutionMs: mean(resolved.map((r) => r.ticket.closedAt! - r.ticket.createdAt)),
+    avgFirstResponseBusinessMs: mean(responded.map((r) => workingTime(r, r.respondedAt!))),
+    avgResolutionBusinessMs: mean(resolved.map((r) => workingTime(r, r.ticket.closedAt!))),
     ratings: { count: rated.length, score: mean(rated.map((x) => RATING_VALUE[x!.value] ?? 0)) },
   };
 }

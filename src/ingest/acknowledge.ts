@@ -6,29 +6,38 @@ import { acknowledgementMail } from '../desk/acknowledgement.js';
 import { subjectToken, ticketMessageId } from '../desk/tokens.js';
 import type { OutboundItem } from '../outbound/item.js';
 import type { Mail } from './parse.js';
+import { customerMail } from '../automation/template-mail.js';
+import { getTemplateSettings } from '../store/templates.js';
 
 /**
  * Puts the acknowledgement of a new ticket into the durable outbound queue, and its record
  * into the ticket, in the ticket's own batch: both or neither.
  */
-export function queueAcknowledgement(
+export async function queueAcknowledgement(
   db: Db,
   batch: Batch,
   opts: { secret: Buffer; ticket: Ticket; alias: SupportAddress; department: Department | undefined; mail: Mail; settings: DeskSettings; now: number },
-): void {
+): Promise<void> {
   const { ticket, alias, department, mail, now } = opts;
   const departmentName = alias.name || department?.name || 'Support';
   const domain = alias.address.split('@')[1]!;
   const id = newId(now);
   const messageId = ticketMessageId(opts.secret, ticket.number, domain);
-  const { subject, text } = acknowledgementMail(department?.acknowledgement, {
-    number: ticket.number,
-    token: subjectToken(opts.settings.subjectTokenFormat, ticket.number),
-    subject: ticket.subject,
-    requesterName: ticket.requester.name,
-    requesterEmail: ticket.requester.email,
-    departmentName,
-  });
+  // The department's template (src/desk/templates.ts) in the customer's language; a text set
+  // the older way (department.acknowledgement, {name} placeholders) still counts while no
+  // template replaces it.
+  const legacy = department?.acknowledgement;
+  const custom = (await getTemplateSettings(db)).departments[ticket.departmentId]?.templates.acknowledgement;
+  const { subject, text } = legacy && (legacy.subject || legacy.text) && !custom
+    ? acknowledgementMail(legacy, {
+      number: ticket.number,
+      token: subjectToken(opts.settings.subjectTokenFormat, ticket.number),
+      subject: ticket.subject,
+      requesterName: ticket.requester.name,
+      requesterEmail: ticket.requester.email,
+      departmentName,
+    })
+    : await customerMail(db, 'acknowledgement', ticket);
   const from = { email: alias.address, name: departmentName };
   const to = [ticket.requester];
   // RFC 5322 §3.6.4: the answer references what it answers.

@@ -28,6 +28,8 @@ export interface Ticketed {
   ticketNumber: number | null;
   outcome: 'new' | 'joined' | 'duplicate' | 'bounce' | 'system';
   acknowledged: boolean;
+  /** Imported history (mbox), not news: nobody is notified of it. */
+  imported?: boolean;
   /** Why the classifier flagged it (for the log line). */
   reasons?: string[];
 }
@@ -311,7 +313,7 @@ export class Ingestor {
       if (blocker) {
         log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
       } else {
-        queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
+        await queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
         putEvents(db, batch, ackKey, [...recent, now]);
         ticket.messageCount += 1;
         acknowledged = true;
@@ -322,7 +324,7 @@ export class Ingestor {
     // The group's batch is committed unsynced: the spool entries it releases are durable
     // already, so a machine crash that loses it only means those messages are ticketed
     // again on restart.
-    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged, reasons: cls.reasons };
+    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged, reasons: cls.reasons, ...(entry.imported ? { imported: true } : {}) };
   }
 
   /** The ticket a mail cites: by a Message-ID it answers (ours, signed, or any stored), else by the subject token. */

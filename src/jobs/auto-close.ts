@@ -6,6 +6,10 @@ import { getTicket, listTickets, putTicket, ticketIndex } from '../store/tickets
 import { putTask, putTimeline, tasksOf } from '../store/activity.js';
 import { applyUpdate, isDueForAutoClose } from '../desk/lifecycle.js';
 import { SYSTEM_ACTOR } from '../desk/records.js';
+import { departmentTemplates } from '../desk/templates.js';
+import { getTemplateSettings } from '../store/templates.js';
+import { queueAutomaticMail } from '../automation/automatic-mail.js';
+import { customerMail } from '../automation/template-mail.js';
 
 const DAY = 86_400_000;
 
@@ -13,10 +17,12 @@ const DAY = 86_400_000;
  * Closes Waiting tickets whose customer has not answered for their department's number of
  * days (the desk default otherwise). Reads only the Waiting index, oldest update first, and
  * stops at the first ticket updated too recently to qualify under any department's rule:
- * a Waiting ticket's status changed no later than its last update.
+ * a Waiting ticket's status changed no later than its last update. Departments that want it
+ * send the customer their closing mail (template "closing") in the same batch as the close.
  */
-export async function autoCloseWaiting(db: Db, now: number, log: Logger): Promise<number[]> {
+export async function autoCloseWaiting(db: Db, now: number, log: Logger, secret?: Buffer): Promise<number[]> {
   const settings = await getSettings(db);
+  const templates = await getTemplateSettings(db);
   const departments = await listDepartments(db);
   const daysOf = new Map(departments.map((d) => [d.id, d.autoCloseDays ?? settings.autoCloseDays] as const));
   const positive = [settings.autoCloseDays, ...daysOf.values()].filter((d) => d > 0);
@@ -35,8 +41,13 @@ export async function autoCloseWaiting(db: Db, now: number, log: Logger): Promis
       const done = await db.serial(async () => {
         const current = await getTicket(db, seen.number);
         if (!current || !isDueForAutoClose(current, days, now)) return false;
-        const { ticket, changes } = applyUpdate(current, { status: 'closed' }, now);
+        const closed = applyUpdate(current, { status: 'closed' }, now);
+        const { changes } = closed;
+        let { ticket } = closed;
         const batch = new Batch();
+        if (secret && departmentTemplates(templates, current.departmentId).closingMail) {
+          ticket = await queueAutomaticMail(db, batch, secret, ticket, await customerMail(db, 'closing', ticket, { 'closing.days': days }), now);
+        }
         putTicket(db, batch, ticket, current);
         for (const c of changes) {
           putTimeline(db, batch, { id: newId(now), ticketNumber: ticket.number, at: now, by: SYSTEM_ACTOR, what: c.what, from: c.from, to: c.to, note: `No reply from the customer for ${days} days.` });

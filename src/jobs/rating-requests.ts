@@ -3,7 +3,8 @@ import { Batch, type Db } from '../store/db.js';
 import { getTicket, listTickets, putTicket, ticketIndex } from '../store/tickets.js';
 import { getRatingSettings } from '../store/ratings.js';
 import { queueAutomaticMail } from '../automation/automatic-mail.js';
-import { linkExpiry, ratingMail, ratingToken } from '../desk/ratings.js';
+import { linkExpiry, ratingLinks, ratingToken } from '../desk/ratings.js';
+import { customerMail } from '../automation/template-mail.js';
 import type { FullTicket } from '../desk/types.js';
 
 /**
@@ -26,7 +27,8 @@ export async function sendRatingRequests(db: Db, secret: Buffer, now: number, lo
         const current = await getTicket(db, seen.number);
         if (!current || current.status !== 'closed' || !asks(current)) return false;
         const token = ratingToken(secret, current.number, linkExpiry(now, settings.linkDays));
-        const mail = ratingMail({ number: current.number, subject: current.subject, name: current.requester.name || current.requester.email, publicUrl: settings.publicUrl, token, linkDays: settings.linkDays });
+        // The department's rating template, in the customer's language.
+        const mail = await customerMail(db, 'rating', current, { ...ratingLinks(settings.publicUrl, token), 'rating.days': settings.linkDays });
         const batch = new Batch();
         const ticket = await queueAutomaticMail(db, batch, secret, current, mail, now);
         putTicket(db, batch, { ...ticket, ratingRequestedAt: now }, current);

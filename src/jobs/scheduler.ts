@@ -30,14 +30,20 @@ export function startJobs(deps: { db: Db; log: Logger; now: () => number; interv
     running = run.catch((err) => deps.log.error({ err }, `jobs: ${name} failed; it runs again at the next tick`));
     return run;
   };
-  const runAutoClose = () => queue('auto-close', () => autoCloseWaiting(deps.db, deps.now(), deps.log));
+  // Closing mails and agents' notification mails wait in the outbound queue: send them now.
+  const thenWake = <T extends unknown[]>(done: T) => {
+    if (done.length) deps.wakeOutbound?.();
+    return done;
+  };
+  const runAutoClose = () => queue('auto-close', () => autoCloseWaiting(deps.db, deps.now(), deps.log, deps.secret)).then(thenWake);
   const runPurge = () => queue('purge', () => purgeOldTrash(deps.db, deps.now(), deps.log));
   const timer = setInterval(() => {
     void runAutoClose().catch(() => undefined);
     void runPurge().catch(() => undefined);
   }, deps.intervalMs ?? INTERVAL_MS);
   timer.unref();
-  const runSla = () => queue('sla', () => runSlaChecks(deps.db, deps.now(), deps.log));
+  // Overdue notices are not escalations: wake the queue after every check, it is cheap.
+  const runSla = () => queue('sla', () => runSlaChecks(deps.db, deps.now(), deps.log)).finally(() => deps.wakeOutbound?.());
   const runRatingRequests = async () => {
     const sent = await queue('ratings', () => (deps.secret ? sendRatingRequests(deps.db, deps.secret, deps.now(), deps.log) : Promise.resolve([])));
     if (sent.length) deps.wakeOutbound?.();

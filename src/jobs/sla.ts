@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
-import { getUser } from '../store/directory.js';
+import { getUser, listUsers } from '../store/directory.js';
+import { notifyAgents } from '../automation/notify-agents.js';
 import { getTicket, listTickets, messagesOf, putTicket, ticketIndex } from '../store/tickets.js';
-import { putNotification, putTask, putTimeline } from '../store/activity.js';
+import { putTask, putTimeline } from '../store/activity.js';
 import { listSlaPolicies } from '../store/sla.js';
 import { applyUpdate, type TicketUpdate } from '../desk/lifecycle.js';
-import { dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation, type SlaPolicy } from '../desk/sla.js';
+import { type SlaGoal, dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation, type SlaPolicy } from '../desk/sla.js';
 import { canBeAssigned } from '../desk/access.js';
 import { SYSTEM_ACTOR } from '../desk/records.js';
 import type { FullTicket, TicketStatus } from '../desk/types.js';
@@ -51,13 +52,20 @@ async function checkTicket(db: Db, policies: SlaPolicy[], number: number, now: n
     const state = slaState(policy, current, firstResponseAt(await messagesOf(db, number)), now);
     const ran = current.sla?.escalated ?? [];
     const escalations = state ? dueEscalations(policy, current, state, now, ran) : [];
+    // A target passed unmet is told once to whoever owns the ticket (its department when nobody does).
+    const overdue = state && !state.paused ? GOALS.filter((g) => state[g]?.breached && state[g]!.metAt === null && !ran.includes(overdueKey(g))) : [];
     const nextDueAt = nextDeadline(state);
-    if (escalations.length === 0 && nextDueAt === (current.sla?.nextDueAt ?? null)) return [];
+    if (escalations.length === 0 && overdue.length === 0 && nextDueAt === (current.sla?.nextDueAt ?? null)) return [];
 
     const batch = new Batch();
     let ticket: FullTicket = current;
     for (const e of escalations) ticket = await escalate(db, batch, ticket, e, now);
-    ticket = { ...ticket, sla: { nextDueAt, escalated: [...ran, ...escalations.map(escalationKey)] } };
+    for (const g of overdue) {
+      const to = ticket.assigneeId ? [ticket.assigneeId] : (await listUsers(db)).filter((u) => u.departments.includes(ticket.departmentId)).map((u) => u.id);
+      const text = `#${ticket.number} is overdue: its ${g === 'firstResponse' ? 'first response' : 'resolution'} target passed at ${new Date(state![g]!.dueAt!).toISOString()}: ${ticket.subject}`;
+      await notifyAgents(db, batch, { event: 'overdue', ticket, by: SYSTEM_ACTOR, text, to, now });
+    }
+    ticket = { ...ticket, sla: { nextDueAt, escalated: [...ran, ...escalations.map(escalationKey), ...overdue.map(overdueKey)] } };
     putTicket(db, batch, ticket, current);
     await db.commit(batch);
     return escalations.map((e) => ({ ticketNumber: number, escalation: escalationKey(e) }));
@@ -84,10 +92,12 @@ async function escalate(db: Db, batch: Batch, ticket: FullTicket, e: Escalation,
   }
   const recipients = new Set(e.notify.map((n) => (n === 'assignee' ? next.assigneeId : n)).filter((n): n is string => !!n));
   if (e.reassignTo && next.assigneeId === e.reassignTo) recipients.add(e.reassignTo);
-  for (const userId of recipients) {
-    putNotification(db, batch, { id: newId(now), userId, kind: 'escalated', ticketNumber: ticket.number, by: SYSTEM_ACTOR, text: `#${ticket.number} ${what}: ${ticket.subject}`, createdAt: now, readAt: null });
-  }
+  await notifyAgents(db, batch, { event: 'escalated', ticket: next, by: SYSTEM_ACTOR, text: `#${ticket.number} ${what}: ${ticket.subject}`, to: [...recipients], now });
   return next;
 }
+
+const GOALS = ['firstResponse', 'resolution'] as const;
+/** Kept with the escalations run, so the overdue notice of a goal goes out once. */
+const overdueKey = (g: SlaGoal) => `overdue:${g}`;
 
 const goalName = (e: Escalation) => (e.goal === 'firstResponse' ? 'first response' : 'resolution');

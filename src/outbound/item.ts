@@ -12,7 +12,8 @@ export interface OutboundItem {
   /** The ticket message this mail is (direction 'out'). */
   messageRecordId: string;
   ticketNumber: number;
-  kind: 'ack' | 'reply' | 'forward' | 'notification';
+  /** 'agent-notice': a mail to an agent about a ticket (src/automation/notify-agents.ts); it has no ticket message. */
+  kind: 'ack' | 'reply' | 'forward' | 'notification' | 'agent-notice';
   /** Fixed when queued, so a resend is recognisably the same mail (RFC 5322 §3.6.4). */
   messageId: string;
   from: Address;

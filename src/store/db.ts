@@ -7,7 +7,7 @@ import type { AbstractSublevel } from 'abstract-level';
 // The key layout of the whole store lives in src/store/; nobody else knows a key.
 //
 // sublevel   key                                   value
-// meta       'seq:ticket' | 'settings' | 'ratings' | 'helpCentre' | ...  JSON
+// meta       'seq:ticket' | 'settings' | 'ratings' | 'helpCentre' | 'templates' | 'notify-prefs:<user id>' | ...  JSON
 // spool      <id>                                  SpoolEntry: accepted, not yet ticketed
 // raw        <message id>                          Buffer: the message as received (+ our headers)
 // msg        <message id>                          Message

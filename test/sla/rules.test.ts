@@ -77,6 +77,15 @@ describe('rules on new tickets, new messages and field changes', () => {
     expect(res).toMatchObject({ priority: 'urgent', assignee: { id: boss.id }, tags: ['escalated'] });
   });
 
+  it('runs on field changes made by a bulk action, ticket by ticket', async () => {
+    await rule({ name: 'Tagged VIP by hand', triggers: ['field-changed'], conditions: [{ kind: 'tag', value: 'vip' }], actions: [{ kind: 'setPriority', value: 'high' }, { kind: 'addTags', value: ['seen-by-rules'] }] });
+    const a = await mailed('Bulk one', 'ines@customer.test');
+    const b = await mailed('Bulk two', 'jon@customer.test');
+    const res = await json(app.api('/api/v1/tickets/bulk', { method: 'POST', json: { numbers: [a, b], action: 'tag', tags: ['vip'] } }));
+    expect(res).toMatchObject({ done: 2, failed: 0 });
+    for (const n of [a, b]) expect(await ticket(n)).toMatchObject({ priority: 'high', tags: ['vip', 'seen-by-rules'] });
+  });
+
   it('runs on a new message in an existing ticket', async () => {
     await rule({ name: 'Churn risk', triggers: ['message-received'], conditions: [{ kind: 'bodyContains', value: 'cancel my subscription' }], actions: [{ kind: 'addTags', value: ['churn-risk'] }] });
     const n = await mailed('Billing question', 'hal@customer.test');

@@ -121,4 +121,30 @@ describe('statistics over generated tickets', () => {
     expect(lines[1]).toEqual(['all', '', String(all.total), String(all.open), String(all.overdue), (all.avgFirstResponseMs! / MINUTE).toFixed(1), (all.avgResolutionMs! / MINUTE).toFixed(1), '0', '', '', '']);
     expect(lines.filter((l) => l[0] === 'day').map((l) => [l[1], l[9]])).toEqual([['2026-03-02', '3'], ['2026-03-03', '2'], ['2026-03-04', '2']]);
   });
+
+  it('counts first response and resolution in business hours where the department has a schedule', async () => {
+    // Sales opens 09:00-17:00 UTC on weekdays; Support has no schedule and counts the clock.
+    const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]));
+    const res = await app.api('/api/v1/sla-policies', { method: 'POST', json: { name: 'Sales hours', departmentId: depts.sales, calendar: { timeZone: 'UTC', week }, targets: [] } });
+    expect(res.status).toBe(201);
+    // Every generated ticket starts and ends on one weekday: its business time is its overlap with 09-17.
+    const business = (i: number, minutes: number) => {
+      const start = createdAt(i);
+      const open = Math.floor(start / DAY) * DAY + 9 * 60 * MINUTE;
+      return Math.max(0, Math.min(start + minutes * MINUTE, open + 8 * 60 * MINUTE) - Math.max(start, open));
+    };
+    const time = (i: number, minutes: number) => (SPECS[i]!.dept === 'sales' ? business(i, minutes) : minutes * MINUTE);
+    const indexes = SPECS.map((_, i) => i);
+    const want = (is: number[]) => ({
+      avgFirstResponseBusinessMs: avg(is.filter((i) => SPECS[i]!.respondAfter !== null).map((i) => time(i, SPECS[i]!.respondAfter!))),
+      avgResolutionBusinessMs: avg(is.filter((i) => SPECS[i]!.closeAfter !== null).map((i) => time(i, SPECS[i]!.closeAfter!))),
+    });
+    const s = await stats('from=2026-03-02&to=2026-03-04');
+    // The wall-clock figures stay as they were; the business-hours ones sit beside them.
+    expect(s).toMatchObject({ ...expected(SPECS), ...want(indexes) });
+    const sales = s.byDepartment.find((d: any) => d.key === depts.sales);
+    expect(sales).toMatchObject(want(indexes.filter((i) => SPECS[i]!.dept === 'sales')));
+    // The Tuesday 08:00 ticket answered at 08:10 was answered before opening time: no business time.
+    expect(sales.avgFirstResponseBusinessMs).toBeLessThan(sales.avgFirstResponseMs);
+  });
 });

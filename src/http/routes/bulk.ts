@@ -4,7 +4,8 @@ import { markRead, markUnread, setStarred } from '../../store/marks.js';
 import type { TicketUpdate } from '../../desk/lifecycle.js';
 import { ApiError } from '../errors.js';
 import { ticketFor } from '../guard.js';
-import { updateBody, updateTicket } from './ticket-updates.js';
+// Field changes run the rules "on field change" per ticket, as PATCH does.
+import { updateBody, updateThenRunRules as updateTicket } from './ticket-updates.js';
 import { setTrashed } from './trash.js';
 
 // Bulk actions on a selection of tickets. Each ticket is checked and changed on its own, with

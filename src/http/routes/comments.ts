@@ -3,7 +3,8 @@ import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { listUsers, getSettings } from '../../store/directory.js';
 import { getTicket, putTicket } from '../../store/tickets.js';
-import { commentsOf, putComment, putNotification, putTimeline } from '../../store/activity.js';
+import { commentsOf, putComment, putTimeline } from '../../store/activity.js';
+import { notifyAgents } from '../../automation/notify-agents.js';
 import { mentionedUsers } from '../../desk/lifecycle.js';
 import { markRead } from '../../store/marks.js';
 import { canSeeTicket } from '../../desk/access.js';
@@ -36,12 +37,15 @@ export async function commentRoutes(app: FastifyInstance): Promise<void> {
       const batch = new Batch();
       putComment(db, batch, c);
       putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: 'comment', note: text.slice(0, 200) });
-      for (const u of mentioned) {
-        putNotification(db, batch, { id: newId(at), userId: u.id, kind: 'mention', ticketNumber: number, by, text: `${by.name} mentioned you on #${number}: ${text.slice(0, 140)}`, createdAt: at, readAt: null });
+      // Those named hear of the mention; the assignee, if not named, of a comment on their ticket.
+      let mails = await notifyAgents(db, batch, { event: 'mention', ticket, by, text: `${by.name} mentioned you on #${number}: ${text.slice(0, 140)}`, to: mentioned.map((u) => u.id), now: at });
+      if (ticket.assigneeId && !c.mentions.includes(ticket.assigneeId)) {
+        mails += await notifyAgents(db, batch, { event: 'comment', ticket, by, text: `${by.name} commented on #${number}: ${text.slice(0, 140)}`, to: [ticket.assigneeId], now: at });
       }
       putTicket(db, batch, { ...ticket, updatedAt: at }, ticket);
       markRead(db, batch, by.id, number, at);
       await db.commit(batch);
+      if (mails) app.deps.outbound.worker.wake();
       return c;
     });
     return reply.status(201).send(comment);

@@ -3,7 +3,8 @@ import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { getDepartment } from '../../store/directory.js';
 import { getTicket, putTicket } from '../../store/tickets.js';
-import { putNotification, putTimeline } from '../../store/activity.js';
+import { putTimeline } from '../../store/activity.js';
+import { notifyAgents } from '../../automation/notify-agents.js';
 import { getRatingSettings, putRatingSettings } from '../../store/ratings.js';
 import { checkRatingToken, RATING_VALUES, type RatingValue } from '../../desk/ratings.js';
 import { ApiError, notFound } from '../errors.js';
@@ -82,10 +83,9 @@ export async function ratingPageRoutes(app: FastifyInstance): Promise<void> {
       // A second answer replaces the first: the customer changed their mind. Not an update of the ticket.
       putTicket(db, batch, { ...current, rating: { value, comment, at } }, current);
       putTimeline(db, batch, { id: newId(at), ticketNumber: current.number, at, by, what: 'rating', from: current.rating?.value, to: value, ...(comment ? { note: comment.slice(0, 200) } : {}) });
-      if (current.assigneeId) {
-        putNotification(db, batch, { id: newId(at), userId: current.assigneeId, kind: 'rated', ticketNumber: current.number, by, text: `#${current.number} was rated ${LABEL[value].toLowerCase()}${comment ? `: ${comment.slice(0, 140)}` : ''}`, createdAt: at, readAt: null });
-      }
+      const mails = await notifyAgents(db, batch, { event: 'rated', ticket: current, by, text: `#${current.number} was rated ${LABEL[value].toLowerCase()}${comment ? `: ${comment.slice(0, 140)}` : ''}`, to: [current.assigneeId], now: at });
       await db.commit(batch);
+      if (mails) app.deps.outbound.worker.wake();
     });
     return page(reply, 200, 'Thank you!', `<p>Your rating (${LABEL[value].toLowerCase()}) is recorded. You can change it with the same link.</p>`);
   });

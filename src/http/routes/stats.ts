@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { effectiveDue, listTickets, messagesOf, ticketIndex } from '../../store/tickets.js';
-import { firstResponseAt } from '../../desk/sla.js';
+import { firstResponseAt, policyFor } from '../../desk/sla.js';
+import { listSlaPolicies } from '../../store/sla.js';
 import { computeStats, statsCsv, type StatsRow } from '../../desk/stats.js';
 import type { FullTicket } from '../../desk/types.js';
 import { ApiError } from '../errors.js';
@@ -38,11 +39,13 @@ export async function statsRoutes(app: FastifyInstance): Promise<void> {
     const visible = await visibleFilter(app, req);
     const match = (t: FullTicket) =>
       t.deletedAt === null && (!q.department || t.departmentId === q.department) && (!q.agent || t.assigneeId === (q.agent === 'none' ? null : q.agent)) && (!visible || visible(t));
+    // A department's business hours are those of the SLA policy that covers it.
+    const policies = await listSlaPolicies(db);
     const rows: StatsRow[] = [];
     let cursor: string | undefined;
     do {
       const page = await listTickets(db, { range: ticketIndex.createdBetween(from, to), limit: 200, cursor, match });
-      for (const t of page.items) rows.push({ ticket: t, respondedAt: firstResponseAt(await messagesOf(db, t.number)), dueAt: effectiveDue(t) });
+      for (const t of page.items) rows.push({ ticket: t, respondedAt: firstResponseAt(await messagesOf(db, t.number)), dueAt: effectiveDue(t), calendar: policyFor(policies, t.departmentId)?.calendar ?? null });
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
 

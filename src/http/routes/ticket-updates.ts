@@ -3,7 +3,8 @@ import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { getDepartment, getUser } from '../../store/directory.js';
 import { getTicket, putTicket } from '../../store/tickets.js';
-import { putNotification, putTask, putTimeline, tasksOf, timelineOf } from '../../store/activity.js';
+import { putTask, putTimeline, tasksOf, timelineOf } from '../../store/activity.js';
+import { notifyAgents } from '../../automation/notify-agents.js';
 import { applyUpdate, type TicketUpdate } from '../../desk/lifecycle.js';
 import { canBeAssigned, mayAssign } from '../../desk/access.js';
 import { customValueProblem } from '../../desk/custom-fields.js';
@@ -97,6 +98,7 @@ export async function updateTicket(app: FastifyInstance, req: FastifyRequest, nu
     markRead(db, batch, user.id, number, ticket.updatedAt);
     for (const c of changes) putTimeline(db, batch, { id: newId(at), ticketNumber: number, at, by, what: c.what, from: c.from, to: c.to });
     const assigned = changes.some((c) => c.what === 'assigneeId');
+    let mails = 0;
     if (current.assigneeId && (assigned || (ticket.status === 'closed' && current.status !== 'closed'))) {
       // The previous assignee's task for this ticket is done: it moved on or closed.
       for (const t of await tasksOf(db, current.assigneeId)) {
@@ -105,14 +107,26 @@ export async function updateTicket(app: FastifyInstance, req: FastifyRequest, nu
     }
     if (assigned && ticket.assigneeId && ticket.status !== 'closed') {
       putTask(db, batch, { id: newId(at), userId: ticket.assigneeId, ticketNumber: number, title: `#${number} ${ticket.subject}`, createdAt: at, doneAt: null });
-      if (ticket.assigneeId !== user.id) {
-        putNotification(db, batch, { id: newId(at), userId: ticket.assigneeId, kind: 'assigned', ticketNumber: number, by, text: `${by.name} assigned #${number} to you: ${ticket.subject}`, createdAt: at, readAt: null });
-      }
+      // In the panel and by mail, as the assignee chose; not when they took it themselves.
+      mails += await notifyAgents(db, batch, { event: 'assigned', ticket, by, text: `${by.name} assigned #${number} to you: ${ticket.subject}`, to: [ticket.assigneeId], now: at });
     }
     await db.commit(batch);
+    if (mails) app.deps.outbound.worker.wake();
     app.deps.live.publish({ type: 'ticket', ticketNumber: number, reason: 'updated' });
     return ticket;
   });
+}
+
+/**
+ * updateTicket, then the rules "on field change" when something changed; returns the ticket
+ * as the rules left it. PATCH and the bulk actions both change fields through here.
+ */
+export async function updateThenRunRules(app: FastifyInstance, req: FastifyRequest, number: number, update: TicketUpdate): Promise<FullTicket> {
+  const before = await getTicket(app.deps.db, number);
+  const updated = await updateTicket(app, req, number, update);
+  if (!app.deps.rules || updated.updatedAt === before?.updatedAt) return updated;
+  await app.deps.rules.run(updated.number, 'field-changed');
+  return (await getTicket(app.deps.db, updated.number)) ?? updated;
 }
 
 export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
@@ -120,12 +134,8 @@ export async function ticketUpdateRoutes(app: FastifyInstance): Promise<void> {
 
   app.patch('/tickets/:number', { schema: { params: numberParam, body: updateBody } }, async (req) => {
     const { number } = req.params as { number: number };
-    const before = await getTicket(db, number);
-    const updated = await updateTicket(app, req, number, req.body as TicketUpdate);
-    if (!app.deps.rules || updated.updatedAt === before?.updatedAt) return ticketDetail(app, updated);
-    // A change is news for the rules ("on field change"); the answer shows what they did too.
-    await app.deps.rules.run(updated.number, 'field-changed');
-    return ticketDetail(app, (await getTicket(db, updated.number)) ?? updated);
+    const updated = await updateThenRunRules(app, req, number, req.body as TicketUpdate);
+    return ticketDetail(app, updated);
   });
 
   app.get('/tickets/:number/timeline', { schema: { params: numberParam } }, async (req) => {
