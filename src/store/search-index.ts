@@ -42,6 +42,13 @@ export function indexMessage(db: Db, batch: Batch, message: Message): void {
   addTerms(db, batch, message.ticketNumber, messageTerms(message));
 }
 
+/** Removes every posting of a ticket and of the messages given (a purge: all of them). */
+export function unindexTicket(db: Db, batch: Batch, ticket: Ticket, messages: Message[]): void {
+  const terms = ticketTerms(ticket);
+  for (const m of messages) for (const t of messageTerms(m)) terms.add(t);
+  for (const term of terms) batch.del(db.sub.fts, posting(term, ticket.number));
+}
+
 /** The highest ticket number a key can hold (NO_WIDTH digits). */
 const TOP = 10 ** NO_WIDTH - 1;
 
