@@ -7,10 +7,11 @@ import type { TicketPage } from './tickets.js';
 // under every term of its subject, number and requester, and of its messages' bodies,
 // senders and recipients (names and addresses) and attachment file names.
 //
-// Postings are only ever added. A term that left a ticket (a message moved by a merge, a
-// purged ticket) keeps pointing at it until the next rebuild; reads skip postings whose
-// ticket is gone or merged, so the cost is a few bytes and, rarely, a ticket that matches
-// a word it no longer holds.
+// A term leaves a ticket with what held it: a purge removes all of the ticket's postings, a
+// split those only the moved message held. A merged ticket keeps its postings (its messages
+// are indexed again under the ticket they went into); reads skip postings of merged or
+// missing tickets, and every filter (status, tags, assignee, department, Trash) is checked
+// against the ticket as stored now, so a field change shows in results at once.
 
 const NO_WIDTH = 10;
 /** Sorts after every term that begins with a prefix (U+10FFFF is the largest code point). */
@@ -40,6 +41,16 @@ function messageTerms(m: Message): Set<string> {
 /** Called by putMessage. */
 export function indexMessage(db: Db, batch: Batch, message: Message): void {
   addTerms(db, batch, message.ticketNumber, messageTerms(message));
+}
+
+/**
+ * A message left the ticket (split off): its words no longer find the ticket, unless the
+ * ticket's own fields or a message that stays holds them too.
+ */
+export function unindexMovedMessage(db: Db, batch: Batch, ticket: Ticket, moved: Message, remaining: Message[]): void {
+  const kept = ticketTerms(ticket);
+  for (const m of remaining) for (const t of messageTerms(m)) kept.add(t);
+  for (const term of messageTerms(moved)) if (!kept.has(term)) batch.del(db.sub.fts, posting(term, ticket.number));
 }
 
 /** Removes every posting of a ticket and of the messages given (a purge: all of them). */
