@@ -51,6 +51,8 @@ export interface HttpDeps {
   ops?: OpsDeps;
   /** Runs the rules after a field change (src/automation/run-rules.ts). */
   rules?: { run(ticketNumber: number, trigger: 'field-changed'): Promise<unknown> };
+  /** True while the full-text index is rebuilt after an upgrade: search answers 503 then. */
+  searchRebuilding?: () => boolean;
 }
 
 declare module 'fastify' {

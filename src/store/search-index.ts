@@ -195,9 +195,27 @@ export async function searchTickets(db: Db, opts: { text: string; limit: number;
 const SEARCH_INDEX_VERSION = 1;
 const WRITE_EVERY = 500;
 
-/** Rebuilds the full-text index from tickets and messages when its version changed. */
-export async function rebuildSearchIndex(db: Db): Promise<number> {
-  if ((await db.get<number>(db.sub.meta, 'fts:version')) === SEARCH_INDEX_VERSION) return 0;
+/** True when the index was built by this version of termsOf and the key layout. */
+export async function searchIndexCurrent(db: Db): Promise<boolean> {
+  if ((await db.get<number>(db.sub.meta, 'fts:version')) === SEARCH_INDEX_VERSION) return true;
+  // A store without tickets has nothing to index: it is current as it is.
+  if ((await db.keys(db.sub.ticket, { limit: 1 })).length === 0) {
+    const batch = new Batch();
+    batch.put(db.sub.meta, 'fts:version', SEARCH_INDEX_VERSION);
+    await db.commit(batch);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Rebuilds the full-text index from tickets and messages when its version changed; returns
+ * the records indexed. Runs while the desk serves: writers keep adding their postings, and
+ * what the rebuild reads (iterators opened after the clear) holds everything written before
+ * it. `stopped` ends it early without marking the index current, so the next start redoes it.
+ */
+export async function rebuildSearchIndex(db: Db, stopped: () => boolean = () => false): Promise<number> {
+  if (await searchIndexCurrent(db)) return 0;
   await db.sub.fts.clear();
   let count = 0;
   let batch = new Batch();
@@ -207,11 +225,13 @@ export async function rebuildSearchIndex(db: Db): Promise<number> {
     batch = new Batch();
   };
   for await (const t of db.sub.ticket.values()) {
+    if (stopped()) return count;
     if ((t as Ticket).mergedInto !== undefined) continue;
     addTerms(db, batch, (t as Ticket).number, ticketTerms(t as Ticket));
     await flush();
   }
   for await (const m of db.sub.msg.values()) {
+    if (stopped()) return count;
     indexMessage(db, batch, m as Message);
     await flush();
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, type TestApp } from '../helpers/app.js';
-import { apiError, departmentId, person, ticketByMail, type Person } from './fixture.js';
+import { apiError, supportTeam, ticketByMail, type Person } from './fixture.js';
 
 // Accounts (customer companies): made by hand or by CSV, never by mail; mail from an
 // account's domain links its sender's contact; each shows its contacts and tickets;
@@ -13,10 +13,7 @@ describe('accounts', () => {
   let sally: Person;
   beforeAll(async () => {
     app = await startTestApp();
-    const support = await departmentId(app, 'Support');
-    jane = await person(app, 'agent', 'jane', [support]);
-    bea = await person(app, 'basic', 'bea', [support]);
-    sally = await person(app, 'agent', 'sally', [await departmentId(app, 'Sales')]);
+    ({ jane, bea, sally } = await supportTeam(app));
   });
   afterAll(() => app.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMail } from '../helpers/smtp-client.js';
 import { json, mail, type TestApp, startTestApp } from '../helpers/app.js';
-import { apiError, departmentId, person, ticketByMail, type Person } from './fixture.js';
+import { apiError, supportTeam, ticketByMail, type Person } from './fixture.js';
 
 // Splitting a customer message off into a new ticket: the message moves, the new ticket has
 // the same requester and the message's subject, both timelines say so, and lists, search and
@@ -14,10 +14,7 @@ describe('split a message into a new ticket', () => {
   let sally: Person;
   beforeAll(async () => {
     app = await startTestApp();
-    const support = await departmentId(app, 'Support');
-    jane = await person(app, 'agent', 'jane', [support]);
-    bea = await person(app, 'basic', 'bea', [support]);
-    sally = await person(app, 'agent', 'sally', [await departmentId(app, 'Sales')]);
+    ({ jane, bea, sally } = await supportTeam(app));
   });
   afterAll(() => app.close());
 

@@ -94,6 +94,9 @@ async function pageFor(app: FastifyInstance, q: ListQuery, me: User, departments
   const { db } = app.deps;
   const now = app.deps.now();
   if (q.q?.trim()) {
+    if (app.deps.searchRebuilding?.()) {
+      throw new ApiError(503, 'search_rebuilding', 'Search is being rebuilt after an upgrade and will be back in a few minutes; lists and filters work meanwhile.');
+    }
     // Search reads the full-text index; views and filters check its rows like any other range.
     const folder = q.view === 'starred' ? new Set(await starredOf(db, me.id)) : q.view === 'sent' ? await sentNumbers(db, me.id) : null;
     const inView = folder ? (t: FullTicket) => folder.has(t.number) && match(t) : match;
