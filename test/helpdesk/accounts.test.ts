@@ -47,6 +47,21 @@ describe('accounts', () => {
     expect((await json(jane.api('/api/v1/accounts?q=acme'))).items.map((a: any) => a.id)).toEqual([acme.id]);
   });
 
+  it('adopts the contacts without an account at the domains it is given', async () => {
+    const n = await ticketByMail(app, 'Before the account existed', 'mia@wonka.test');
+    await ticketByMail(app, 'Also before', 'max@wonka.test');
+    // A contact an agent already put in another account stays there.
+    const other = await create(jane, { name: 'Elsewhere Ltd' });
+    await jane.api(`/api/v1/contacts/${(await contactOf('max@wonka.test')).id}`, { method: 'PATCH', json: { accountId: other.id } });
+    const wonka = await create(jane, { name: 'Wonka' });
+    expect((await json(jane.api(`/api/v1/accounts/${wonka.id}`))).contacts).toEqual([]);
+    await jane.api(`/api/v1/accounts/${wonka.id}`, { method: 'PATCH', json: { domains: ['wonka.test'] } });
+    const detail = await json(jane.api(`/api/v1/accounts/${wonka.id}`));
+    expect(detail.contacts.map((c: any) => c.email)).toEqual(['mia@wonka.test']);
+    expect(detail.tickets.map((t: any) => t.number)).toEqual([n]);
+    expect((await contactOf('max@wonka.test')).accountId).toBe(other.id);
+  });
+
   it('never owns a free-mail domain, and each domain belongs to one account', async () => {
     expect(await apiError(jane.api('/api/v1/accounts', { method: 'POST', json: { name: 'Gmail people', domains: ['gmail.com'] } }))).toMatchObject({ status: 400, code: 'free_mail_domain' });
     await create(jane, { name: 'Globex', domains: ['globex.test'] });

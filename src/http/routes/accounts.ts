@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { filteredPage } from '../../store/paging.js';
-import { accountOfDomain, contactsOfAccount, delAccount, getAccount, listAccounts, putAccount } from '../../store/accounts.js';
+import { accountOfDomain, contactsOfAccount, delAccount, getAccount, listAccounts, putAccount, unlinkedContactsAt } from '../../store/accounts.js';
 import { putContact } from '../../store/directory.js';
 import { ticketIndex, type TicketPage } from '../../store/tickets.js';
 import { listTicketsMerged } from '../../store/merged-lists.js';
@@ -61,6 +61,11 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       if (owner && owner.id !== self) throw new ApiError(409, 'domain_taken', `${d} belongs to the account ${owner.name}; merge the accounts instead.`);
     }
     return out;
+  };
+
+  /** Contacts without an account at domains the account just took join it. */
+  const adopt = async (batch: Batch, account: Account, domains: string[]) => {
+    for (const c of await unlinkedContactsAt(db, domains)) putContact(db, batch, { ...c, accountId: account.id, updatedAt: account.updatedAt }, c);
   };
 
   /** The tickets of the account's contacts the reader may see, by last update. */
@@ -122,6 +127,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       const a: Account = { id: newId(at), name: input.name!.trim(), domains: await checkedDomains(input.domains ?? []), notes: input.notes ?? '', keyAccount: input.keyAccount ?? false, createdAt: at, updatedAt: at };
       const batch = new Batch();
       putAccount(db, batch, a);
+      await adopt(batch, a, a.domains);
       await db.commit(batch);
       return a;
     });
@@ -145,6 +151,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       };
       const batch = new Batch();
       putAccount(db, batch, a, previous);
+      await adopt(batch, a, a.domains.filter((d) => !previous.domains.includes(d)));
       await db.commit(batch);
       return a;
     });
