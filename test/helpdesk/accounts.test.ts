@@ -45,6 +45,8 @@ describe('accounts', () => {
     // The contact page names its account.
     expect((await json(jane.api(`/api/v1/contacts/${(await contactOf('wile@acme.test')).id}`))).account).toEqual({ id: acme.id, name: 'Acme Corp' });
     expect((await json(jane.api('/api/v1/accounts?q=acme'))).items.map((a: any) => a.id)).toEqual([acme.id]);
+    // The ticket page names the requester's account.
+    expect((await json(jane.api(`/api/v1/tickets/${first}`))).account).toEqual({ id: acme.id, name: 'Acme Corp', keyAccount: true });
   });
 
   it('adopts the contacts without an account at the domains it is given', async () => {

@@ -4,8 +4,9 @@ import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
 import { listTicketsMerged } from '../../store/merged-lists.js';
 import { searchTickets } from '../../store/search-index.js';
 import { Batch } from '../../store/db.js';
-import { listDepartments, listUsers } from '../../store/directory.js';
-import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
+import { getContact, listDepartments, listUsers } from '../../store/directory.js';
+import { getAccount } from '../../store/accounts.js';
+import { PRIORITIES, type Account, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
 import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
 import { outboundOf } from '../../store/outbound.js';
@@ -183,7 +184,7 @@ const departmentsById = async (app: FastifyInstance) => new Map((await listDepar
 const usersById = async (app: FastifyInstance) => new Map((await listUsers(app.deps.db)).map((u) => [u.id, u] as const));
 
 export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
-  const [messages, depts, users] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app)]);
+  const [messages, depts, users, account] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app), accountOfTicket(app, ticket)]);
   const deliveries = await outboundOf(app.deps.db, messages.filter((m) => m.direction === 'out').map((m) => m.id));
   return {
     ...ticketSummary(ticket, depts, users, app.deps.now()),
@@ -194,8 +195,16 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
     closedAt: ticket.closedAt ?? null,
     ...slaView(await slaStateOf(app.deps.db, ticket, app.deps.now(), messages)),
     rating: ticket.rating ?? null,
+    contactId: ticket.contactId || null,
+    /** The requester's company (GET /accounts/:id), when their contact has one. */
+    account: account ? { id: account.id, name: account.name, keyAccount: account.keyAccount } : null,
     messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
   };
+}
+
+async function accountOfTicket(app: FastifyInstance, t: FullTicket): Promise<Account | undefined> {
+  const contact = t.contactId ? await getContact(app.deps.db, t.contactId) : undefined;
+  return contact?.accountId ? getAccount(app.deps.db, contact.accountId) : undefined;
 }
 
 export function ticketSummary(t: FullTicket, depts: Map<string, Department>, users: Map<string, User>, now: number) {
