@@ -19,7 +19,7 @@ import { noticeFailedDelivery } from '../outbound/failure-notice.js';
 import { firstStart, type FirstStart } from './first-start.js';
 import { loadRouting } from './routing.js';
 import { reindexTickets } from '../store/tickets.js';
-import { rebuildSearchIndex } from '../store/search-index.js';
+import { SearchRebuild } from './search-rebuild.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
 import type { HelpCentreLimits } from '../http/routes/help-centre-pages.js';
@@ -56,6 +56,8 @@ export interface App {
   metrics: Metrics;
   /** Runs the admin's rules on new tickets, new messages and field changes. */
   rules: RuleRunner;
+  /** The full-text index rebuild after an upgrade; `ready` resolves when search is complete. */
+  searchIndex: SearchRebuild;
   smtpPort: number;
   httpPort: number;
   /** Re-reads support addresses and domains after they change. */
@@ -74,8 +76,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const first = await firstStart(db, config);
   const reindexed = await reindexTickets(db);
   if (reindexed) log.info({ tickets: reindexed }, 'store: rebuilt the ticket list indexes');
-  const searchable = await rebuildSearchIndex(db);
-  if (searchable) log.info({ records: searchable }, 'store: rebuilt the full-text search index');
+  // When the search index must be rebuilt, that happens after the desk is up (see search-rebuild.ts).
+  const searchIndex = await SearchRebuild.prepare(db, log);
   const secret = loadSecret(config.dataDir, config.secretKey);
   let routing: Routing = await loadRouting(db);
   const tls = await loadTls({ cert: config.tls.cert, key: config.tls.key, dataDir: config.dataDir, hostname: config.hostname });
@@ -150,9 +152,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: opts.helpCentreLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: opts.helpCentreLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules, searchRebuilding: () => searchIndex.rebuilding() });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
+  searchIndex.start();
   const httpPort = (http.server.address() as AddressInfo).port;
   const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now, secret, wakeOutbound: () => outbound.wake() });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');
@@ -172,6 +175,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     jobs,
     metrics,
     rules,
+    searchIndex,
     smtpPort,
     httpPort,
     reloadRouting,
@@ -181,6 +185,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
         smtpUp = false;
         await new Promise<void>((resolve) => smtp.close(() => resolve()));
         await http.close();
+        await searchIndex.stop();
         await jobs.stop();
         await ingestor.idle();
         await Promise.all(notices);

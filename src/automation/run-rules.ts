@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { contactByEmail, getContact } from '../store/directory.js';
+import { getAccount } from '../store/accounts.js';
 import { getTicket, messagesOf, putTicket } from '../store/tickets.js';
 import { queueAutomaticMail } from './automatic-mail.js';
 import { notifyAgents } from './notify-agents.js';
@@ -18,7 +19,8 @@ export const RULES_ACTOR: Actor = { id: 'rules', name: 'Rules' };
 export async function ruleContext(db: Db, ticket: FullTicket, now: number): Promise<RuleContext> {
   const inbound = (await messagesOf(db, ticket.number)).filter((m) => m.direction === 'in');
   const contact = (await getContact(db, ticket.contactId)) ?? (await contactByEmail(db, ticket.requester.email));
-  return { ticket, message: inbound.at(-1), contact, now };
+  const account = contact?.accountId ? await getAccount(db, contact.accountId) : undefined;
+  return { ticket, message: inbound.at(-1), contact, account, now };
 }
 
 /**

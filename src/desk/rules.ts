@@ -1,6 +1,6 @@
 import { applyUpdate, type FieldChange, type TicketUpdate } from './lifecycle.js';
 import { localTime, type Weekday } from './business-hours.js';
-import type { Contact, CustomFieldValue, FullTicket, Message, Priority, Severity } from './types.js';
+import type { Account, Contact, CustomFieldValue, FullTicket, Message, Priority, Severity } from './types.js';
 
 // Rules: "when mail from a key account arrives, make it S1 and tag it". Pure: the runner
 // gives the ticket, the message that triggered the run, the contact and the clock; this
@@ -13,6 +13,10 @@ export type RuleCondition =
   | { kind: 'sender'; value: string; negate?: boolean }
   | { kind: 'senderDomain'; value: string; negate?: boolean }
   | { kind: 'contactField'; key: string; value: string | number | boolean; negate?: boolean }
+  /** The requester's account (company) by name, case-insensitively. */
+  | { kind: 'account'; value: string; negate?: boolean }
+  /** The requester's account is (true) or is not (false) marked a key account. */
+  | { kind: 'keyAccount'; value: boolean; negate?: boolean }
   | { kind: 'subjectContains' | 'bodyContains'; value: string; negate?: boolean }
   | { kind: 'supportAddress'; value: string; negate?: boolean }
   | { kind: 'department'; value: string; negate?: boolean }
@@ -53,6 +57,8 @@ export interface RuleContext {
   /** The inbound message that triggered the run, or the ticket's latest one. */
   message?: Pick<Message, 'from' | 'subject' | 'text' | 'verdict'>;
   contact?: Pick<Contact, 'fields'>;
+  /** The contact's account, when it has one. */
+  account?: Pick<Account, 'name' | 'keyAccount'>;
   now: number;
 }
 
@@ -75,6 +81,8 @@ export function conditionHolds(c: RuleCondition, ctx: RuleContext): boolean {
       case 'sender': return sender === lower(c.value);
       case 'senderDomain': return sender.endsWith(`@${lower(c.value).replace(/^@/, '')}`);
       case 'contactField': return ctx.contact?.fields?.[c.key] === c.value;
+      case 'account': return !!ctx.account && lower(ctx.account.name.trim()) === lower(c.value.trim());
+      case 'keyAccount': return (ctx.account?.keyAccount ?? false) === c.value;
       case 'subjectContains': return lower(message?.subject ?? ticket.subject).includes(lower(c.value));
       case 'bodyContains': return lower(message?.text ?? '').includes(lower(c.value));
       case 'supportAddress': return lower(ticket.alias) === lower(c.value);
@@ -147,7 +155,7 @@ export function fill(template: string, t: FullTicket): string {
 
 /** What each condition and action needs besides its kind; the API checks rules against it. */
 const NEEDS: Record<string, string[]> = {
-  sender: ['value'], senderDomain: ['value'], contactField: ['key', 'value'], subjectContains: ['value'], bodyContains: ['value'],
+  sender: ['value'], senderDomain: ['value'], contactField: ['key', 'value'], account: ['value'], keyAccount: ['value'], subjectContains: ['value'], bodyContains: ['value'],
   supportAddress: ['value'], department: ['value'], priority: ['value'], severity: ['value'], tag: ['value'], verdict: ['check', 'result'], time: ['timeZone'],
   setPriority: ['value'], setSeverity: ['value'], setDepartment: ['value'], setAssignee: ['value'], addTags: ['value'], setField: ['key', 'value'],
   comment: ['text'], sendTemplate: ['subject', 'text'], stop: [],

@@ -217,6 +217,20 @@ export interface Contact {
   notes?: string;
   /** Facts about the customer that rules test, e.g. keyAccount: true. */
   fields?: Record<string, string | number | boolean>;
+  /** The company (Account) the contact works for. */
+  accountId?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A customer company: its contacts are the people who write from its domains. */
+export interface Account {
+  id: string;
+  name: string;
+  /** Lower-case mail domains; a new contact from one of them joins the account. */
+  domains: string[];
+  notes: string;
+  keyAccount: boolean;
   createdAt: number;
   updatedAt: number;
 }

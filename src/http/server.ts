@@ -55,6 +55,8 @@ export interface HttpDeps {
   rules?: { run(ticketNumber: number, trigger: RuleTrigger): Promise<unknown> };
   /** Submissions per IP on the help centre's public pages; the defaults suit production. */
   helpCentreLimits?: HelpCentreLimits;
+  /** True while the full-text index is rebuilt after an upgrade: search answers 503 then. */
+  searchRebuilding?: () => boolean;
 }
 
 declare module 'fastify' {

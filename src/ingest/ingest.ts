@@ -14,6 +14,8 @@ import { classifyMail, bouncedMessageIds, type Classification } from './classify
 import { originalSender } from './original-sender.js';
 import { aliasOf, contactFor, linkNote, storeAttachments, systemTicket } from './records.js';
 import { queueAcknowledgement } from './acknowledge.js';
+import { putTimeline } from '../store/activity.js';
+import { newId } from '../store/ids.js';
 
 export interface IngestDeps {
   db: Db;
@@ -240,7 +242,12 @@ export class Ingestor {
         closedAt: decision.status === 'closed' ? previous.closedAt : undefined,
         lastInboundMessageId: mail.messageId || previous.lastInboundMessageId,
       };
-      if (decision.reopened) log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
+      if (decision.reopened) {
+        log.info({ ticket: ticket.number, from: previous.status }, 'ingest: customer reply reopens the ticket');
+        // The reopen is a status change like an agent's: the timeline says who and why.
+        const from = mail.from ?? { email: senderEmail, name: '' };
+        putTimeline(db, batch, { id: newId(now), ticketNumber: ticket.number, at: now, by: { id: 'customer', name: from.name || from.email }, what: 'status', from: previous.status, to: decision.status, note: `Reply from ${from.email} reopened the ticket.` });
+      }
     } else {
       const [contact, number] = await Promise.all([contactFor(db, batch, requester, now), nextTicketNumber(db, batch, settings.firstTicketNumber)]);
       const ticketFlags: Ticket['flags'] = [];

@@ -2,6 +2,7 @@ import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { getTicket, nextTicketNumber } from '../store/tickets.js';
 import { contactByEmail, putContact } from '../store/directory.js';
+import { accountForEmail } from '../store/accounts.js';
 import { putAttachment, setSystemTicketNumber, systemTicketNumber } from '../store/inbound.js';
 import type { SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
@@ -36,17 +37,24 @@ export async function systemTicket(db: Db, batch: Batch, settings: DeskSettings,
   return ticket;
 }
 
+/**
+ * The contact of an address, created when new. A contact without an account joins the account
+ * that owns the address's domain; accounts themselves are only made by hand or by CSV (an
+ * account never owns a free-mail domain, see src/desk/accounts.ts).
+ */
 export async function contactFor(db: Db, batch: Batch, who: Address, now: number): Promise<Contact> {
-  const existing = await contactByEmail(db, who.email);
+  const [existing, account] = await Promise.all([contactByEmail(db, who.email), accountForEmail(db, who.email)]);
   if (existing) {
-    if (!existing.name && who.name) {
-      const updated = { ...existing, name: who.name, updatedAt: now };
-      putContact(db, batch, updated);
+    const name = !existing.name && who.name ? who.name : existing.name;
+    const accountId = existing.accountId ?? account?.id;
+    if (name !== existing.name || accountId !== existing.accountId) {
+      const updated: Contact = { ...existing, name, ...(accountId ? { accountId } : {}), updatedAt: now };
+      putContact(db, batch, updated, existing);
       return updated;
     }
     return existing;
   }
-  const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], createdAt: now, updatedAt: now };
+  const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], ...(account ? { accountId: account.id } : {}), createdAt: now, updatedAt: now };
   putContact(db, batch, contact);
   return contact;
 }

@@ -43,6 +43,10 @@ import type { AbstractSublevel } from 'abstract-level';
 // hook, hookdel, hookq                             webhooks, their delivery log and queue, see webhooks.ts
 // slapol     <id>                                  SlaPolicy
 // rule       <id>                                  Rule (automation), run in order of `position`
+// account    <id>                                  Account (a customer company), see accounts.ts
+// acdom      <domain>                              account id — mail from the domain links to it
+// acmem      <account id>:<contact id>             '' — the account's contacts
+// sent       <user id>:<ticket no>                 last time the user sent a reply there (Sent folder)
 
 type Json = any;
 export type JsonSub = AbstractSublevel<Level<string, Json>, string | Buffer | Uint8Array, string, Json>;
@@ -86,6 +90,10 @@ export interface Sublevels {
   hookq: JsonSub;
   slapol: JsonSub;
   rule: JsonSub;
+  account: JsonSub;
+  acdom: JsonSub;
+  acmem: JsonSub;
+  sent: JsonSub;
 }
 
 export type Op =
@@ -182,6 +190,10 @@ export class Db {
       slapol: json('slapol'),
       rule: json('rule'),
       draft: json('draft'),
+      account: json('account'),
+      acdom: json('acdom'),
+      acmem: json('acmem'),
+      sent: json('sent'),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Batch, type Db } from './db.js';
+import { linkContact } from './accounts.js';
 import { DEFAULT_SETTINGS, type Contact, type Department, type DeskSettings, type SupportAddress, type User } from '../desk/types.js';
 
 // Departments, support addresses, users, contacts and settings.
@@ -76,6 +77,13 @@ export function putContact(db: Db, batch: Batch, c: Contact, previous?: Contact)
   for (const e of previous?.emails ?? []) if (!c.emails.includes(e)) batch.del(db.sub.email, e.toLowerCase());
   batch.put(db.sub.contact, c.id, c);
   for (const e of c.emails) batch.put(db.sub.email, e.toLowerCase(), c.id);
+  linkContact(db, batch, c, previous);
+}
+
+/** Removes a contact record (merged away); its addresses are the caller's to move. */
+export function delContact(db: Db, batch: Batch, c: Contact): void {
+  batch.del(db.sub.contact, c.id);
+  linkContact(db, batch, { id: c.id, accountId: undefined }, c);
 }
 
 export function getContact(db: Db, id: string): Promise<Contact | undefined> {

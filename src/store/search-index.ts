@@ -7,10 +7,11 @@ import type { TicketPage } from './tickets.js';
 // under every term of its subject, number and requester, and of its messages' bodies,
 // senders and recipients (names and addresses) and attachment file names.
 //
-// Postings are only ever added. A term that left a ticket (a message moved by a merge, a
-// purged ticket) keeps pointing at it until the next rebuild; reads skip postings whose
-// ticket is gone or merged, so the cost is a few bytes and, rarely, a ticket that matches
-// a word it no longer holds.
+// A term leaves a ticket with what held it: a purge removes all of the ticket's postings, a
+// split those only the moved message held. A merged ticket keeps its postings (its messages
+// are indexed again under the ticket they went into); reads skip postings of merged or
+// missing tickets, and every filter (status, tags, assignee, department, Trash) is checked
+// against the ticket as stored now, so a field change shows in results at once.
 
 const NO_WIDTH = 10;
 /** Sorts after every term that begins with a prefix (U+10FFFF is the largest code point). */
@@ -40,6 +41,23 @@ function messageTerms(m: Message): Set<string> {
 /** Called by putMessage. */
 export function indexMessage(db: Db, batch: Batch, message: Message): void {
   addTerms(db, batch, message.ticketNumber, messageTerms(message));
+}
+
+/**
+ * A message left the ticket (split off): its words no longer find the ticket, unless the
+ * ticket's own fields or a message that stays holds them too.
+ */
+export function unindexMovedMessage(db: Db, batch: Batch, ticket: Ticket, moved: Message, remaining: Message[]): void {
+  const kept = ticketTerms(ticket);
+  for (const m of remaining) for (const t of messageTerms(m)) kept.add(t);
+  for (const term of messageTerms(moved)) if (!kept.has(term)) batch.del(db.sub.fts, posting(term, ticket.number));
+}
+
+/** Removes every posting of a ticket and of the messages given (a purge: all of them). */
+export function unindexTicket(db: Db, batch: Batch, ticket: Ticket, messages: Message[]): void {
+  const terms = ticketTerms(ticket);
+  for (const m of messages) for (const t of messageTerms(m)) terms.add(t);
+  for (const term of terms) batch.del(db.sub.fts, posting(term, ticket.number));
 }
 
 /** The highest ticket number a key can hold (NO_WIDTH digits). */
@@ -177,9 +195,27 @@ export async function searchTickets(db: Db, opts: { text: string; limit: number;
 const SEARCH_INDEX_VERSION = 1;
 const WRITE_EVERY = 500;
 
-/** Rebuilds the full-text index from tickets and messages when its version changed. */
-export async function rebuildSearchIndex(db: Db): Promise<number> {
-  if ((await db.get<number>(db.sub.meta, 'fts:version')) === SEARCH_INDEX_VERSION) return 0;
+/** True when the index was built by this version of termsOf and the key layout. */
+export async function searchIndexCurrent(db: Db): Promise<boolean> {
+  if ((await db.get<number>(db.sub.meta, 'fts:version')) === SEARCH_INDEX_VERSION) return true;
+  // A store without tickets has nothing to index: it is current as it is.
+  if ((await db.keys(db.sub.ticket, { limit: 1 })).length === 0) {
+    const batch = new Batch();
+    batch.put(db.sub.meta, 'fts:version', SEARCH_INDEX_VERSION);
+    await db.commit(batch);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Rebuilds the full-text index from tickets and messages when its version changed; returns
+ * the records indexed. Runs while the desk serves: writers keep adding their postings, and
+ * what the rebuild reads (iterators opened after the clear) holds everything written before
+ * it. `stopped` ends it early without marking the index current, so the next start redoes it.
+ */
+export async function rebuildSearchIndex(db: Db, stopped: () => boolean = () => false): Promise<number> {
+  if (await searchIndexCurrent(db)) return 0;
   await db.sub.fts.clear();
   let count = 0;
   let batch = new Batch();
@@ -189,11 +225,13 @@ export async function rebuildSearchIndex(db: Db): Promise<number> {
     batch = new Batch();
   };
   for await (const t of db.sub.ticket.values()) {
+    if (stopped()) return count;
     if ((t as Ticket).mergedInto !== undefined) continue;
     addTerms(db, batch, (t as Ticket).number, ticketTerms(t as Ticket));
     await flush();
   }
   for await (const m of db.sub.msg.values()) {
+    if (stopped()) return count;
     indexMessage(db, batch, m as Message);
     await flush();
   }

@@ -1,4 +1,4 @@
-import { Batch, pad, type Db } from './db.js';
+import { Batch, pad, type Db, type JsonSub } from './db.js';
 import { indexMessage, indexTicket } from './search-index.js';
 import { notePause } from '../desk/sla.js';
 import { PRIORITIES, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
@@ -34,6 +34,8 @@ function indexKeys(stored: Ticket): string[] {
     `due:${pad(effectiveDue(t) ?? NO_DUE)}:${no}`,
     `k:${t.contactId}:${upd}:${no}`,
     ...t.tags.map((tag) => `g:${tag}:${upd}:${no}`),
+    // An SLA escalation ran (src/jobs/sla.ts records it in sla.escalated): the Escalated view.
+    ...(t.sla?.escalated?.length ? [`e:${upd}:${no}`] : []),
   ];
 }
 
@@ -90,7 +92,7 @@ export function delTicketIndex(db: Db, batch: Batch, ticket: Ticket): void {
   for (const k of indexKeys(ticket)) batch.del(db.sub.tidx, k);
 }
 
-const INDEX_VERSION = 4;
+const INDEX_VERSION = 5;
 
 /** Rebuilds the list indexes when their layout changed since the data was written. */
 export async function reindexTickets(db: Db): Promise<number> {
@@ -171,6 +173,8 @@ export interface IndexRange {
   gte: string;
   lt: string;
   ascending?: boolean;
+  /** The sublevel holding the range when it is not the list index `tidx` (the Sent folder). */
+  index?: (db: Db) => JsonSub;
 }
 
 /** The index ranges the views read; see indexKeys. */
@@ -186,6 +190,8 @@ export const ticketIndex = {
   alias: (address: string): IndexRange => ({ gte: `l:${address.toLowerCase()}:`, lt: `l:${address.toLowerCase()}:~` }),
   contact: (id: string): IndexRange => ({ gte: `k:${id}:`, lt: `k:${id}:~` }),
   tag: (tag: string): IndexRange => ({ gte: `g:${tag}:`, lt: `g:${tag}:~` }),
+  /** Tickets an SLA escalation ran on, by last update. */
+  escalated: (): IndexRange => ({ gte: 'e:', lt: 'e:~' }),
   /** Urgent first; `atLeast` limits to that priority and above. */
   priority: (atLeast = 0): IndexRange => ({ gte: `p:${atLeast}:`, lt: 'p:~' }),
   /** The Trash, most recently deleted first; `before` limits to tickets deleted before it. */
@@ -204,6 +210,7 @@ export async function listTickets(
   opts: { status?: TicketStatus; range?: IndexRange; limit: number; cursor?: string; match?: (t: FullTicket) => boolean },
 ): Promise<TicketPage> {
   const range = opts.range ?? (opts.status ? ticketIndex.status(opts.status) : ticketIndex.updated());
+  const index = range.index?.(db) ?? db.sub.tidx;
   const inRange = opts.cursor !== undefined && opts.cursor >= range.gte && opts.cursor < range.lt;
   // The unread part of the range: below the last key read when descending, above it when ascending.
   let lastKey = inRange ? opts.cursor! : null;
@@ -213,7 +220,7 @@ export async function listTickets(
       : { gte: range.gte, lt: lastKey ?? range.lt };
   const items: FullTicket[] = [];
   for (;;) {
-    const keys = await db.keys(db.sub.tidx, { ...unread(), reverse: !range.ascending, limit: Math.max(opts.limit * 2, 50) });
+    const keys = await db.keys(index, { ...unread(), reverse: !range.ascending, limit: Math.max(opts.limit * 2, 50) });
     if (keys.length === 0) return { items, nextCursor: null };
     const numbers = keys.map((k) => k.slice(k.lastIndexOf(':') + 1));
     const tickets = (await db.sub.ticket.getMany(numbers)) as Array<Ticket | undefined>;
@@ -225,7 +232,7 @@ export async function listTickets(
       if (opts.match && !opts.match(t)) continue;
       items.push(t);
       if (items.length === opts.limit) {
-        const more = await db.keys(db.sub.tidx, { ...unread(), reverse: !range.ascending, limit: 1 });
+        const more = await db.keys(index, { ...unread(), reverse: !range.ascending, limit: 1 });
         return { items, nextCursor: more.length ? lastKey : null };
       }
     }

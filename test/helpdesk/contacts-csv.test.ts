@@ -44,7 +44,7 @@ describe('contacts as CSV', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const csv = await res.text();
-    expect(csv.split('\r\n')[0]).toBe('name,email,secondary_emails,phone,notes');
+    expect(csv.split('\r\n')[0]).toBe('name,email,secondary_emails,phone,notes,account');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.test"")",mallory@evil.test`);
     expect(csv).toContain(`Dan Smith,dan@customer.test,dan.smith@home.test ds@work.test,'+44 20 1234,"Prefers mail, not calls"`);
     const again = await json(importCsv(csv));

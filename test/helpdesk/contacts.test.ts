@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, type TestApp } from '../helpers/app.js';
-import { apiError, departmentId, person, ticketByMail, type Person } from './fixture.js';
+import { apiError, supportTeam, ticketByMail, type Person } from './fixture.js';
 
 describe('contacts', () => {
   let app: TestApp;
@@ -9,10 +9,7 @@ describe('contacts', () => {
   let sally: Person;
   beforeAll(async () => {
     app = await startTestApp();
-    const support = await departmentId(app, 'Support');
-    jane = await person(app, 'agent', 'jane', [support]);
-    bea = await person(app, 'basic', 'bea', [support]);
-    sally = await person(app, 'agent', 'sally', [await departmentId(app, 'Sales')]);
+    ({ jane, bea, sally } = await supportTeam(app));
   });
   afterAll(() => app.close());
 

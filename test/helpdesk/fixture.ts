@@ -50,3 +50,15 @@ export async function apiError(res: Response | Promise<Response>): Promise<{ sta
 }
 
 export { ADMIN };
+
+/**
+ * The three people role tests need: Jane (agent in Support), Bea (basic in Support) and
+ * Sally (agent in Sales, who does not see Support's tickets).
+ */
+export async function supportTeam(app: TestApp): Promise<{ jane: Person; bea: Person; sally: Person }> {
+  const support = await departmentId(app, 'Support');
+  const jane = await person(app, 'agent', 'jane', [support]);
+  const bea = await person(app, 'basic', 'bea', [support]);
+  const sally = await person(app, 'agent', 'sally', [await departmentId(app, 'Sales')]);
+  return { jane, bea, sally };
+}

@@ -171,5 +171,24 @@ describe('the ticket lifecycle, on a clock the test moves', () => {
     await sendMail(app.smtpPort, { from: 'dave@customer.test', to: ['support@support.test'], message: reply });
     await app.ingestor.idle();
     expect(await ticket(n)).toMatchObject({ status: 'open', closedAt: null, messageCount: before + 1 });
+    expect((await timeline(n)).at(-1)).toMatchObject({ what: 'status', from: 'closed', to: 'open', at: clock, by: { id: 'customer', name: 'Dave' } });
+  });
+
+  it('writes the reopen of a Waiting ticket by a customer reply to the timeline', async () => {
+    const n = await ticketByMail(app, 'Waiting for me', 'erin@customer.test');
+    await patch(n, { status: 'waiting' });
+    clock += DAY;
+    const reply = mail({ from: 'Erin <erin@customer.test>', subject: `Re: [#${n}] Waiting for me` });
+    await sendMail(app.smtpPort, { from: 'erin@customer.test', to: ['support@support.test'], message: reply });
+    await app.ingestor.idle();
+    expect((await ticket(n)).status).toBe('open');
+    const entries = await timeline(n);
+    expect(entries.at(-1)).toMatchObject({ what: 'status', from: 'waiting', to: 'open', at: clock, by: { id: 'customer', name: 'Erin' } });
+    expect(entries.at(-1).note).toContain('erin@customer.test');
+    // A reply to an Open ticket changes no status and writes no line.
+    const again = mail({ from: 'Erin <erin@customer.test>', subject: `Re: [#${n}] Waiting for me` });
+    await sendMail(app.smtpPort, { from: 'erin@customer.test', to: ['support@support.test'], message: again });
+    await app.ingestor.idle();
+    expect(await timeline(n)).toHaveLength(entries.length);
   });
 });

@@ -123,6 +123,8 @@ describe('a store whose search index is missing or outdated', () => {
     await app.close();
     app = await startTestApp({ dataDir });
     try {
+      // It is rebuilt in the background (search-rebuild.test.ts shows the desk serving meanwhile).
+      await app.searchIndex.ready;
       expect((await json(app.api('/api/v1/tickets?q=drucker'))).items.map((t: any) => t.subject)).toEqual(['Kaputt']);
     } finally {
       await app.close();

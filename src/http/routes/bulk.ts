@@ -3,15 +3,15 @@ import { Batch } from '../../store/db.js';
 import { markRead, markUnread, setStarred } from '../../store/marks.js';
 import type { TicketUpdate } from '../../desk/lifecycle.js';
 import { ApiError } from '../errors.js';
-import { ticketFor } from '../guard.js';
+import { requireDesk, ticketFor } from '../guard.js';
 // Field changes run the rules "on field change" per ticket, as PATCH does.
 import { updateBody, updateThenRunRules as updateTicket } from './ticket-updates.js';
-import { setTrashed } from './trash.js';
+import { purgeFromTrash, setTrashed } from './trash.js';
 
 // Bulk actions on a selection of tickets. Each ticket is checked and changed on its own, with
 // the same rules as one by one; the answer says, per ticket, whether it worked and why not.
 
-const ACTIONS = ['read', 'unread', 'star', 'unstar', 'close', 'reopen', 'assign', 'tag', 'untag', 'update', 'trash', 'restore'] as const;
+const ACTIONS = ['read', 'unread', 'star', 'unstar', 'close', 'reopen', 'assign', 'tag', 'untag', 'update', 'trash', 'restore', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface BulkBody {
@@ -44,6 +44,8 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
     const body = req.body as BulkBody;
     if (body.action === 'assign' && body.assigneeId === undefined) throw new ApiError(400, 'invalid_request', 'assign needs assigneeId (null to unassign).');
     if ((body.action === 'tag' || body.action === 'untag') && !body.tags?.length) throw new ApiError(400, 'invalid_request', `${body.action} needs tags.`);
+    // Deleting for good is an admin's: refused as a whole, before any ticket is touched.
+    if (body.action === 'delete') requireDesk(req, 'manage-settings');
     if (body.action === 'update' && !body.update) throw new ApiError(400, 'invalid_request', 'update needs an update object, as for PATCH /tickets/:number.');
 
     const results: Array<{ number: number; ok: boolean; error?: { code: string; message: string } }> = [];
@@ -86,6 +88,9 @@ export async function bulkRoutes(app: FastifyInstance): Promise<void> {
         case 'trash':
         case 'restore':
           await setTrashed(app, req, number, b.action === 'trash');
+          return;
+        case 'delete':
+          await purgeFromTrash(app, req, number);
           return;
         case 'update':
           await updateTicket(app, req, number, b.update!);

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { newId } from '../../store/ids.js';
 import { contactByEmail, listContacts, putContact } from '../../store/directory.js';
+import { accountForEmail, allAccounts, putAccount } from '../../store/accounts.js';
+import { domainOf, isFreeMail } from '../../desk/accounts.js';
 import { CsvError, formatCsv, parseCsv, plainField } from '../../desk/csv.js';
-import type { Contact } from '../../desk/types.js';
+import type { Account, Contact } from '../../desk/types.js';
 import { ApiError, forbidden } from '../errors.js';
 import { userOf } from '../guard.js';
 
@@ -10,7 +12,7 @@ import { userOf } from '../guard.js';
 // contact by any of its addresses, primary or secondary, so a re-imported export updates
 // instead of duplicating.
 
-const COLUMNS = ['name', 'email', 'secondary_emails', 'phone', 'notes'] as const;
+const COLUMNS = ['name', 'email', 'secondary_emails', 'phone', 'notes', 'account'] as const;
 /** A contacts file of 5 MB is about 50 000 rows: more is a database, not a list. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -33,10 +35,11 @@ export async function contactCsvRoutes(app: FastifyInstance): Promise<void> {
   app.get('/contacts/export.csv', async (req, reply) => {
     mayChangeContacts(req);
     const rows: string[][] = [[...COLUMNS]];
+    const accountNames = new Map((await allAccounts(db)).map((a) => [a.id, a.name] as const));
     let before: string | undefined;
     for (;;) {
       const page = await listContacts(db, { limit: 500, before });
-      for (const c of page) rows.push([c.name, c.email, c.emails.filter((e) => e !== c.email).join(' '), c.phone ?? '', c.notes ?? '']);
+      for (const c of page) rows.push([c.name, c.email, c.emails.filter((e) => e !== c.email).join(' '), c.phone ?? '', c.notes ?? '', (c.accountId && accountNames.get(c.accountId)) || '']);
       if (page.length < 500) break;
       before = page.at(-1)!.id;
     }
@@ -44,7 +47,7 @@ export async function contactCsvRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/contacts/import', {
-    schema: { body: { type: 'string', minLength: 1 }, description: 'Content-Type: text/csv. Header row: name,email,secondary_emails,phone,notes (any order, email required).' },
+    schema: { body: { type: 'string', minLength: 1 }, description: 'Content-Type: text/csv. Header row: name,email,secondary_emails,phone,notes,account (any order, email required; account names a company, created when new).' },
   }, async (req) => {
     mayChangeContacts(req);
     let records: string[][];
@@ -59,6 +62,20 @@ export async function contactCsvRoutes(app: FastifyInstance): Promise<void> {
     const unknown = header.filter((h) => h && !(COLUMNS as readonly string[]).includes(h));
     if (unknown.length) throw new ApiError(400, 'invalid_csv', `Unknown column(s): ${unknown.join(', ')}. Known: ${COLUMNS.join(', ')}.`);
     const at = app.deps.now();
+    // The account column names a company; a name no account has yet creates it.
+    const accounts = new Map((await allAccounts(db)).map((a) => [a.name.trim().toLowerCase(), a] as const));
+    const accountNamed = async (batch: Parameters<typeof putAccount>[1], name: string, email: string): Promise<Account> => {
+      const known = accounts.get(name.toLowerCase());
+      if (known) return known;
+      // The row's domain comes with the new account, unless it is a public provider's or
+      // already another account's: later mail from that domain then finds the company.
+      const domain = domainOf(email);
+      const free = isFreeMail(domain) || (await accountForEmail(db, email)) !== undefined;
+      const a: Account = { id: newId(at), name, domains: free ? [] : [domain], notes: '', keyAccount: false, createdAt: at, updatedAt: at };
+      putAccount(db, batch, a);
+      accounts.set(name.toLowerCase(), a);
+      return a;
+    };
     // One group: every row reads what the rows before it wrote, and all of them commit at once.
     const results = await db.serial(() => db.group(async (batch) => {
       const out: RowResult[] = [];
@@ -82,6 +99,9 @@ export async function contactCsvRoutes(app: FastifyInstance): Promise<void> {
           continue;
         }
         const previous = [...owners.values()][0];
+        const accountName = get('account');
+        const account = accountName ? await accountNamed(batch, accountName, email) : previous?.accountId ? undefined : await accountForEmail(db, email);
+        const accountId = account?.id ?? previous?.accountId;
         const emails = [...new Set([...(previous?.emails ?? []), email, ...secondary])];
         const contact: Contact = {
           id: previous?.id ?? newId(at),
@@ -91,6 +111,8 @@ export async function contactCsvRoutes(app: FastifyInstance): Promise<void> {
           emails,
           phone: get('phone') || previous?.phone,
           notes: get('notes') || previous?.notes,
+          ...(previous?.fields ? { fields: previous.fields } : {}),
+          ...(accountId ? { accountId } : {}),
           createdAt: previous?.createdAt ?? at,
           updatedAt: at,
         };

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
-import { contactByEmail, getContact, listContacts, putContact } from '../../store/directory.js';
+import { filteredPage } from '../../store/paging.js';
+import { contactByEmail, delContact, getContact, listContacts, putContact } from '../../store/directory.js';
+import { accountForEmail, getAccount } from '../../store/accounts.js';
 import { listTickets, putTicket, ticketIndex } from '../../store/tickets.js';
 import type { Contact } from '../../desk/types.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
@@ -18,6 +20,8 @@ const contactFields = {
   secondaryEmails: { type: 'array', maxItems: 20, items: emailSchema },
   phone: { type: 'string', maxLength: 50 },
   notes: { type: 'string', maxLength: 10_000 },
+  /** The contact's company (GET /accounts); null unlinks it. */
+  accountId: { type: ['string', 'null'], pattern: '^[0-9a-z]{20}$' },
   // Facts about the customer rules can test, e.g. { "keyAccount": true }; null removes one.
   fields: {
     type: 'object',
@@ -35,6 +39,7 @@ interface ContactInput {
   secondaryEmails?: string[];
   phone?: string;
   notes?: string;
+  accountId?: string | null;
   fields?: Record<string, string | number | boolean | null>;
 }
 
@@ -46,6 +51,7 @@ export const contactView = (c: Contact) => ({
   phone: c.phone ?? '',
   notes: c.notes ?? '',
   fields: c.fields ?? {},
+  accountId: c.accountId ?? null,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 });
@@ -80,6 +86,9 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       const owner = await contactByEmail(db, e);
       if (owner && owner.id !== previous?.id) throw new ApiError(409, 'email_taken', `${e} belongs to another contact (${owner.name || owner.email}); merge them instead.`);
     }
+    if (input.accountId && !(await getAccount(db, input.accountId))) throw notFound('That account');
+    // A new contact without an account named joins the account that owns its domain.
+    const accountId = input.accountId === null ? undefined : input.accountId ?? previous?.accountId ?? (previous ? undefined : (await accountForEmail(db, email))?.id);
     return {
       id: previous?.id ?? newId(at),
       name: input.name ?? previous?.name ?? '',
@@ -88,6 +97,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       phone: input.phone ?? previous?.phone,
       notes: input.notes ?? previous?.notes,
       ...mergedFields(previous?.fields, input.fields),
+      ...(accountId ? { accountId } : {}),
       createdAt: previous?.createdAt ?? at,
       updatedAt: at,
     };
@@ -109,17 +119,9 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
       return { items: c ? [contactView(c)] : [], nextBefore: null };
     }
     // Without an exact address this reads contacts page by page (full-text search is its own slice).
-    const items: Contact[] = [];
-    let cursor = before;
-    for (;;) {
-      const page = await listContacts(db, { limit: 200, before: cursor });
-      for (const c of page) {
-        if (!needle || c.name.toLowerCase().includes(needle) || c.emails.some((e) => e.includes(needle))) items.push(c);
-        if (items.length === limit) return { items: items.map(contactView), nextBefore: c.id };
-      }
-      if (page.length < 200) return { items: items.map(contactView), nextBefore: null };
-      cursor = page[page.length - 1]!.id;
-    }
+    const keep = (c: Contact) => !needle || c.name.toLowerCase().includes(needle) || c.emails.some((e) => e.includes(needle));
+    const page = await filteredPage((o) => listContacts(db, o), keep, limit, before);
+    return { items: page.items.map(contactView), nextBefore: page.nextBefore };
   });
 
   app.get('/contacts/:id', { schema: { params: idParam } }, async (req) => {
@@ -129,7 +131,8 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
     const visible = await visibleFilter(app, req);
     const tickets = await listTickets(db, { range: ticketIndex.contact(id), limit: 100, match: visible });
     const rows = tickets.items.map((t) => ({ number: t.number, subject: t.subject, status: t.status, updatedAt: t.updatedAt }));
-    return { ...contactView(c), tickets: rows };
+    const account = c.accountId ? await getAccount(db, c.accountId) : undefined;
+    return { ...contactView(c), account: account ? { id: account.id, name: account.name } : null, tickets: rows };
   });
 
   app.post('/contacts', {
@@ -165,6 +168,7 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
         emails: [...new Set([...target.emails, ...source.emails])],
         phone: target.phone || source.phone,
         notes: [target.notes, source.notes].filter(Boolean).join('\n\n') || undefined,
+        ...(target.accountId ?? source.accountId ? { accountId: target.accountId ?? source.accountId } : {}),
         updatedAt: at,
       };
       const batch = new Batch();
@@ -175,8 +179,8 @@ export async function contactRoutes(app: FastifyInstance): Promise<void> {
         for (const t of page.items) putTicket(db, batch, { ...t, contactId: into }, t);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
-      batch.del(db.sub.contact, id);
-      putContact(db, batch, contact);
+      delContact(db, batch, source);
+      putContact(db, batch, contact, target);
       await db.commit(batch);
       return contact;
     });

@@ -18,10 +18,12 @@ import { ratingSettingsRoutes } from './ratings.js';
 import { helpCentreSettingsRoutes } from './help-centre-settings.js';
 import { templateRoutes } from './templates.js';
 import { notificationPreferenceRoutes } from './notification-preferences.js';
+import { accountRoutes } from './accounts.js';
+import { splitRoutes } from './split.js';
 
 /** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
 export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
-  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes]) {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes, accountRoutes, splitRoutes]) {
     api.register(routes);
   }
 }

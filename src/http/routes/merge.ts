@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Batch, pad } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { getTicketRecord, messagesOf, putMessage, putTicket } from '../../store/tickets.js';
+import { moveSent } from '../../store/sent.js';
+import { listUsers } from '../../store/directory.js';
 import { commentsOf, putComment, putTask, putTimeline, tasksOf } from '../../store/activity.js';
 import { mergeRefusal, mergeTickets } from '../../desk/merge.js';
 import { ApiError } from '../errors.js';
@@ -44,6 +46,7 @@ export async function mergeRoutes(app: FastifyInstance): Promise<void> {
       if (source.assigneeId) {
         for (const t of await tasksOf(db, source.assigneeId)) if (t.ticketNumber === number && t.doneAt === null) putTask(db, batch, { ...t, doneAt: at });
       }
+      await moveSent(db, batch, (await listUsers(db)).map((u) => u.id), number, into);
       putTicket(db, batch, after.target, target);
       putTicket(db, batch, after.source, source);
       putTimeline(db, batch, { id: newId(at), ticketNumber: into, at, by, what: 'merged', from: number, to: into, note: `#${number} ${source.subject}` });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Batch } from '../../store/db.js';
 import { newId } from '../../store/ids.js';
 import { messagesOf, putMessage, putTicket } from '../../store/tickets.js';
+import { noteSent } from '../../store/sent.js';
 import { getDepartment, getSettings, listSupportAddresses } from '../../store/directory.js';
 import { getOutbound, listFromAddresses, putOutbound } from '../../store/outbound.js';
 import type { Address, AttachmentMeta, Message, Ticket } from '../../desk/types.js';
@@ -128,6 +129,8 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       putOutbound(db, batch, item);
       putMessage(db, batch, record);
       putTicket(db, batch, next, ticket);
+      // The author's Sent folder lists the ticket from now on.
+      await noteSent(db, batch, req.user!.id, ticket.number, now);
       await db.commit(batch, true);
       req.log.info({ ticket: ticket.number, id, kind, private: plan.private }, 'outbound: queued');
       return id;

@@ -15,7 +15,7 @@ import { audit } from './audit.js';
 // Rules (issue 5): admins write and order them; the dry run shows what a rule would do to
 // an existing ticket without writing anything.
 
-const CONDITIONS = ['sender', 'senderDomain', 'contactField', 'subjectContains', 'bodyContains', 'supportAddress', 'department', 'priority', 'severity', 'tag', 'verdict', 'time'];
+const CONDITIONS = ['sender', 'senderDomain', 'contactField', 'account', 'keyAccount', 'subjectContains', 'bodyContains', 'supportAddress', 'department', 'priority', 'severity', 'tag', 'verdict', 'time'];
 const ACTIONS = ['setPriority', 'setSeverity', 'setDepartment', 'setAssignee', 'addTags', 'setField', 'comment', 'sendTemplate', 'stop'];
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 // A value is a string, number, boolean, null or a list of strings depending on the kind;
@@ -68,6 +68,8 @@ function check(r: Pick<Rule, 'conditions' | 'actions' | 'triggers'>): void {
       problems.push(`The condition "${c.kind}" takes a list of: ${(c.kind === 'priority' ? PRIORITIES : SEVERITIES).join(', ')}.`);
     }
     if (c.kind === 'time' && !isTimeZone(c.timeZone)) problems.push(`"${c.timeZone}" is not a time zone name.`);
+    if (c.kind === 'keyAccount' && typeof c.value !== 'boolean') problems.push('The condition "keyAccount" takes true or false.');
+    if (c.kind === 'account' && typeof c.value !== 'string') problems.push('The condition "account" takes an account name.');
   }
   for (const x of [...r.conditions, ...r.actions]) {
     const v = (x as { value?: unknown }).value;

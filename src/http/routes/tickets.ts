@@ -4,17 +4,21 @@ import { markRead, marksOf, starredOf, type Marks } from '../../store/marks.js';
 import { listTicketsMerged } from '../../store/merged-lists.js';
 import { searchTickets } from '../../store/search-index.js';
 import { Batch } from '../../store/db.js';
-import { listDepartments, listUsers } from '../../store/directory.js';
-import { PRIORITIES, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
+import { getContact, listDepartments, listUsers } from '../../store/directory.js';
+import { getAccount } from '../../store/accounts.js';
+import { PRIORITIES, type Account, type Department, type FullTicket, type Message, type Priority, type TicketStatus, type User } from '../../desk/types.js';
 import { ApiError } from '../errors.js';
 import { ticketFor, userOf, visibleFilter } from '../guard.js';
 import { outboundOf } from '../../store/outbound.js';
 import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 import { slaStateOf } from '../../store/sla.js';
+import { sentNumbers, sentRange } from '../../store/sent.js';
 import type { SlaState } from '../../desk/sla.js';
 
 const STATUSES = ['open', 'waiting', 'hold', 'closed'];
-const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred', 'trash'] as const;
+/** Views by status read like ?status= (open, waiting, hold, closed). */
+const STATUS_VIEWS = ['open', 'waiting', 'hold', 'closed'] as const;
+const VIEWS = ['all', 'mine', 'unassigned', 'overdue', 'high-priority', 'starred', 'trash', 'escalated', 'sent', ...STATUS_VIEWS] as const;
 const SORTS = ['updated', 'created', 'priority', 'due'] as const;
 
 interface ListQuery {
@@ -56,6 +60,12 @@ export async function ticketRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (req) => {
     const query = req.query as ListQuery;
+    if ((STATUS_VIEWS as readonly string[]).includes(query.view)) {
+      // view=waiting is status=waiting; with a different status nothing can match.
+      if (query.status && query.status !== query.view) return { items: [], nextCursor: null };
+      query.status = query.view as TicketStatus;
+      query.view = 'all';
+    }
     const visible = await visibleFilter(app, req);
     const filters = rowFilters(query, userOf(req), app.deps.now());
     if (visible) filters.push(visible);
@@ -85,9 +95,12 @@ async function pageFor(app: FastifyInstance, q: ListQuery, me: User, departments
   const { db } = app.deps;
   const now = app.deps.now();
   if (q.q?.trim()) {
+    if (app.deps.searchRebuilding?.()) {
+      throw new ApiError(503, 'search_rebuilding', 'Search is being rebuilt after an upgrade and will be back in a few minutes; lists and filters work meanwhile.');
+    }
     // Search reads the full-text index; views and filters check its rows like any other range.
-    const starred = q.view === 'starred' ? new Set(await starredOf(db, me.id)) : null;
-    const inView = starred ? (t: FullTicket) => starred.has(t.number) && match(t) : match;
+    const folder = q.view === 'starred' ? new Set(await starredOf(db, me.id)) : q.view === 'sent' ? await sentNumbers(db, me.id) : null;
+    const inView = folder ? (t: FullTicket) => folder.has(t.number) && match(t) : match;
     return searchTickets(db, { text: q.q, limit: q.limit, cursor: q.cursor, match: inView });
   }
   if (q.view === 'starred') return starredPage(app, me.id, q.limit, match);
@@ -111,6 +124,9 @@ async function pageFor(app: FastifyInstance, q: ListQuery, me: User, departments
 function indexFor(q: ListQuery, me: User, now: number, onlyDepartment?: string): IndexRange {
   // Trashed tickets have no other index rows: the Trash is its own range whatever the sort.
   if (q.view === 'trash') return ticketIndex.trash();
+  // Folders with their own order: the Sent folder by the caller's last send.
+  if (q.view === 'sent') return sentRange(me.id);
+  if (q.view === 'escalated' && q.sort === 'updated') return ticketIndex.escalated();
   if (q.sort === 'created') return ticketIndex.created();
   if (q.sort === 'priority') return ticketIndex.priority(q.view === 'high-priority' ? 2 : 0);
   if (q.sort === 'due') return ticketIndex.due(q.view === 'overdue' ? now : undefined);
@@ -136,6 +152,8 @@ function rowFilters(q: ListQuery, me: User, now: number): Array<(t: FullTicket) 
   // Overdue: past the agent-set due date or an SLA deadline (kept by the SLA job).
   if (q.view === 'overdue') f.push((t) => (effectiveDue(t) ?? Infinity) < now && t.status !== 'closed');
   if (q.view === 'high-priority') f.push((t) => t.priority === 'high' || t.priority === 'urgent');
+  // Escalated: an SLA escalation ran on the ticket (src/jobs/sla.ts keeps sla.escalated).
+  if (q.view === 'escalated') f.push((t) => (t.sla?.escalated?.length ?? 0) > 0);
   if (q.assignee) f.push((t) => t.assigneeId === (q.assignee === 'none' ? null : q.assignee));
   if (q.tag) f.push((t) => t.tags.includes(q.tag!.toLowerCase()));
   if (q.department) f.push((t) => t.departmentId === q.department);
@@ -166,7 +184,7 @@ const departmentsById = async (app: FastifyInstance) => new Map((await listDepar
 const usersById = async (app: FastifyInstance) => new Map((await listUsers(app.deps.db)).map((u) => [u.id, u] as const));
 
 export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
-  const [messages, depts, users] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app)]);
+  const [messages, depts, users, account] = await Promise.all([messagesOf(app.deps.db, ticket.number), departmentsById(app), usersById(app), accountOfTicket(app, ticket)]);
   const deliveries = await outboundOf(app.deps.db, messages.filter((m) => m.direction === 'out').map((m) => m.id));
   return {
     ...ticketSummary(ticket, depts, users, app.deps.now()),
@@ -177,8 +195,16 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
     closedAt: ticket.closedAt ?? null,
     ...slaView(await slaStateOf(app.deps.db, ticket, app.deps.now(), messages)),
     rating: ticket.rating ?? null,
+    contactId: ticket.contactId || null,
+    /** The requester's company (GET /accounts/:id), when their contact has one. */
+    account: account ? { id: account.id, name: account.name, keyAccount: account.keyAccount } : null,
     messages: messages.map((m) => messageView(m, deliveries.get(m.id))),
   };
+}
+
+async function accountOfTicket(app: FastifyInstance, t: FullTicket): Promise<Account | undefined> {
+  const contact = t.contactId ? await getContact(app.deps.db, t.contactId) : undefined;
+  return contact?.accountId ? getAccount(app.deps.db, contact.accountId) : undefined;
 }
 
 export function ticketSummary(t: FullTicket, depts: Map<string, Department>, users: Map<string, User>, now: number) {
@@ -202,6 +228,8 @@ export function ticketSummary(t: FullTicket, depts: Map<string, Department>, use
     dueAt: t.dueAt,
     overdue: t.status !== 'closed' && (effectiveDue(t) ?? Infinity) < now,
     tags: t.tags,
+    /** SLA escalations that ran on the ticket, e.g. "resolution@0.75" (the Escalated view). */
+    escalations: t.sla?.escalated ?? [],
     deletedAt: t.deletedAt,
     assignee: t.assigneeId ? { id: t.assigneeId, name: a?.name ?? '' } : null,
   };

@@ -27,6 +27,22 @@ export async function setTrashed(app: FastifyInstance, req: FastifyRequest, numb
   });
 }
 
+/**
+ * Deletes a ticket in the Trash for good, with an audit line. The caller has checked that
+ * the user is an admin; tickets outside the Trash are refused (the Trash is the undo).
+ */
+export async function purgeFromTrash(app: FastifyInstance, req: FastifyRequest, number: number): Promise<void> {
+  const { db } = app.deps;
+  const { ticket } = await ticketFor(app, req, number, 'view');
+  if (ticket.number !== number || ticket.deletedAt === null) {
+    throw new ApiError(409, 'not_in_trash', `Ticket #${number} is not in the Trash; move it there first.`);
+  }
+  await db.serial(() => purgeTicket(db, ticket));
+  const batch = new Batch();
+  audit(app, req, batch, 'ticket.purge', String(number), { subject: ticket.subject });
+  await db.commit(batch);
+}
+
 export async function trashRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
 
@@ -40,18 +56,9 @@ export async function trashRoutes(app: FastifyInstance): Promise<void> {
     return { ok: true };
   });
 
-  /** Deletes a ticket in the Trash for good. Admin only; tickets outside the Trash are refused. */
   app.delete('/tickets/:number', { schema: { params: numberParam } }, async (req, reply) => {
     requireDesk(req, 'manage-settings');
-    const { number } = req.params as { number: number };
-    const { ticket } = await ticketFor(app, req, number, 'view');
-    if (ticket.number !== number || ticket.deletedAt === null) {
-      throw new ApiError(409, 'not_in_trash', `Ticket #${number} is not in the Trash; move it there first.`);
-    }
-    await db.serial(() => purgeTicket(db, ticket));
-    const batch = new Batch();
-    audit(app, req, batch, 'ticket.purge', String(number), { subject: ticket.subject });
-    await db.commit(batch);
+    await purgeFromTrash(app, req, (req.params as { number: number }).number);
     return reply.status(204).send();
   });
 }
