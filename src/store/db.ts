@@ -93,8 +93,12 @@ export type Op =
   | { type: 'del'; sublevel: JsonSub | BufferSub; key: string };
 
 const DELETED = Symbol('deleted');
-type Overlay = Map<string, unknown>;
+/** A group's pending writes by key, and the sublevels they touch (see Db.cached). */
+class Overlay extends Map<string, unknown> {
+  readonly prefixes = new Set<string>();
+}
 const overlayKey = (sublevel: JsonSub | BufferSub, key: string) => `${(sublevel as any).prefix}${key}`;
+const cacheId = (prefix: string, key: string | null) => (key === null ? `${prefix}*` : `${prefix}=${key}`);
 
 /** Ops collected by domain code and committed at once: all of them or none. */
 export class Batch {
@@ -104,11 +108,13 @@ export class Batch {
   put(sublevel: JsonSub | BufferSub, key: string, value: unknown): this {
     this.ops.push({ type: 'put', sublevel, key, value });
     this.overlay?.set(overlayKey(sublevel, key), value);
+    this.overlay?.prefixes.add((sublevel as any).prefix);
     return this;
   }
   del(sublevel: JsonSub | BufferSub, key: string): this {
     this.ops.push({ type: 'del', sublevel, key });
     this.overlay?.set(overlayKey(sublevel, key), DELETED);
+    this.overlay?.prefixes.add((sublevel as any).prefix);
     return this;
   }
 }
@@ -215,12 +221,67 @@ export class Db {
    */
   private async write(ops: Op[], sync: boolean): Promise<void> {
     if (this.writeFailure) await this.reopenAfterFailure();
+    const touched = this.touchedCached(ops);
     try {
       await this.level.batch(ops as any, { sync });
     } catch (err) {
       if (isDiskFull(err)) this.writeFailure ??= err;
       throw err;
+    } finally {
+      // Again after the write: a read that began while it was on disk may hold the old value.
+      for (const id of touched) this.forget(id);
     }
+  }
+
+  /**
+   * Small records that every mail reads and people rarely change (settings, departments, the
+   * rules, the webhooks): each is read from LevelDB once and then served from memory until a
+   * write to it. Every write goes through write(), so no writer can forget to drop it.
+   * By id (cacheId): one record, or a whole sublevel (a list).
+   */
+  private readonly cache = new Map<string, { generation: number; value: Promise<unknown> }>();
+  private readonly cacheGeneration = new Map<string, number>();
+  private readonly cachedPrefixes = new Set<string>();
+
+  /**
+   * `load()` once, then its result (a copy: callers may change what they get) until a write
+   * to `sublevel` at `key` (or anywhere in it when `key` is null: a list). Inside a group that
+   * wrote there, `load()` runs each time, so that it sees the group's pending writes.
+   */
+  async cached<T>(sublevel: JsonSub, key: string | null, load: () => Promise<T>): Promise<T> {
+    const prefix = (sublevel as any).prefix as string;
+    const overlay = this.overlays.getStore();
+    if (overlay && (key === null ? overlay.prefixes.has(prefix) : overlay.has(overlayKey(sublevel, key)))) return load();
+    const id = cacheId(prefix, key);
+    this.cachedPrefixes.add(prefix);
+    if (!this.cacheGeneration.has(id)) this.cacheGeneration.set(id, 1);
+    const generation = this.cacheGeneration.get(id)!;
+    let hit = this.cache.get(id);
+    if (!hit || hit.generation !== generation) {
+      const entry = { generation, value: load() };
+      this.cache.set(id, entry);
+      entry.value.catch(() => this.cache.get(id) === entry && this.cache.delete(id));
+      hit = entry;
+    }
+    return structuredClone(await hit.value) as T;
+  }
+
+  /** Drops what `ops` change from the cache; returns the ids dropped. */
+  private touchedCached(ops: Op[]): Set<string> {
+    const touched = new Set<string>();
+    if (this.cachedPrefixes.size === 0) return touched;
+    for (const op of ops) {
+      const prefix = (op.sublevel as any).prefix as string;
+      if (!this.cachedPrefixes.has(prefix)) continue;
+      for (const id of [cacheId(prefix, null), cacheId(prefix, op.key)]) if (this.cacheGeneration.has(id)) touched.add(id);
+    }
+    for (const id of touched) this.forget(id);
+    return touched;
+  }
+
+  private forget(id: string): void {
+    this.cacheGeneration.set(id, this.cacheGeneration.get(id)! + 1);
+    this.cache.delete(id);
   }
 
   private reopenAfterFailure(): Promise<void> {
@@ -308,7 +369,7 @@ export class Db {
    * Ingest uses it to ticket a burst of mail with one write instead of one per message.
    */
   async group<T>(fn: (batch: Batch) => Promise<T>, sync = false): Promise<T> {
-    const overlay: Overlay = new Map();
+    const overlay = new Overlay();
     const batch = new Batch(overlay);
     const result = await this.overlays.run(overlay, () => fn(batch));
     await this.commit(batch, sync);

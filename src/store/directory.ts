@@ -4,7 +4,8 @@ import { DEFAULT_SETTINGS, type Contact, type Department, type DeskSettings, typ
 // Departments, support addresses, users, contacts and settings.
 
 export async function getSettings(db: Db): Promise<DeskSettings> {
-  const stored = await db.get<Partial<DeskSettings>>(db.sub.meta, 'settings');
+  // Read for every mail; kept in memory until it is written (Db.cached).
+  const stored = await db.cached(db.sub.meta, 'settings', () => db.get<Partial<DeskSettings>>(db.sub.meta, 'settings'));
   return { ...DEFAULT_SETTINGS, ...stored };
 }
 
@@ -17,7 +18,7 @@ export function listDepartments(db: Db): Promise<Department[]> {
 }
 
 export function getDepartment(db: Db, id: string): Promise<Department | undefined> {
-  return db.get<Department>(db.sub.dept, id);
+  return db.cached(db.sub.dept, id, () => db.get<Department>(db.sub.dept, id));
 }
 
 export function putDepartment(db: Db, batch: Batch, d: Department): void {
