@@ -14,7 +14,8 @@ export function putSettings(db: Db, batch: Batch, settings: DeskSettings): void 
 }
 
 export function listDepartments(db: Db): Promise<Department[]> {
-  return db.values<Department>(db.sub.dept);
+  // Every ticket list names departments: kept in memory until one is written (Db.cached).
+  return db.cached(db.sub.dept, null, () => db.values<Department>(db.sub.dept));
 }
 
 export function getDepartment(db: Db, id: string): Promise<Department | undefined> {
@@ -71,7 +72,8 @@ export function getUser(db: Db, id: string): Promise<User | undefined> {
 }
 
 export function listUsers(db: Db): Promise<User[]> {
-  return db.values<User>(db.sub.user);
+  // Every ticket list names assignees: kept in memory until a user is written (Db.cached).
+  return db.cached(db.sub.user, null, () => db.values<User>(db.sub.user));
 }
 
 export function putUser(db: Db, batch: Batch, u: User, previous?: User): void {
