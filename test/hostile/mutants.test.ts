@@ -28,6 +28,21 @@ function rawData(raw: Buffer): Buffer {
 
 if (!corpusPresent) console.log('hostile: the shared corpus is absent; mutating a synthetic message only');
 
+/** A test app for a describe block, and the unhandled rejections seen while it runs. */
+function hostileRun(): { app: TestApp; unhandled: unknown[] } {
+  const run = { app: undefined as unknown as TestApp, unhandled: [] as unknown[] };
+  const onUnhandled = (err: unknown) => run.unhandled.push(err);
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    run.app = await startTestApp({ login: false });
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await run.app?.close();
+  });
+  return run;
+}
+
 /**
  * The whole corpus and thousands of seeded mutants straight into the real spool → ingest
  * path (parseMail, classifyMail, threading, the store; no SMTP, for speed): nothing throws, nothing rejects
@@ -35,19 +50,10 @@ if (!corpusPresent) console.log('hostile: the shared corpus is absent; mutating 
  * a bounce or a duplicate) — none is left in the spool.
  */
 describe('hostile mail into parse, classify and ingest', () => {
-  let app: TestApp;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => unhandled.push(err);
-  beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
-    app = await startTestApp({ login: false });
-  });
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    await app?.close();
-  });
+  const run = hostileRun();
 
   it(`tickets the corpus and ${MUTANTS} mutants without a crash, with bounded memory`, async () => {
+    const { app, unhandled } = run;
     const corpus = corpusMessages();
     const bases = corpus.length ? corpus.map((c) => c.raw) : [plainMail('base')];
     const results = new Map<string, Ticketed>();
@@ -117,24 +123,14 @@ describe('hostile mail into parse, classify and ingest', () => {
  * never a dropped session; the session goes on to the next mail after a refusal.
  */
 describe('hostile mail over real SMTP', () => {
-  let app: TestApp;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => unhandled.push(err);
-  beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
-    app = await startTestApp({ login: false });
-  });
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    await app?.close();
-  });
+  const run = hostileRun();
 
   it(`every ${SMTP_EVERY}th of the ${MUTANTS} mutants: 250 and ticketed, or 5xx`, async () => {
-    const corpus = corpusMessages();
-    const bases = corpus.length ? corpus.map((c) => c.raw) : [plainMail('base')];
+    const { app, unhandled } = run;
     const ticketed = new Set<string>();
     app.ingestor.onTicketed((t) => ticketed.add(t.entryId));
-    const sample = [...mutants(bases, MUTANTS, SEED)].filter((_, i) => i % SMTP_EVERY === 0);
+    const corpus = corpusMessages();
+    const sample = [...mutants(corpus.length ? corpus.map((c) => c.raw) : [plainMail('base')], MUTANTS, SEED)].filter((_, i) => i % SMTP_EVERY === 0);
     const queued: string[] = [];
     const replies = new Map<string, number>();
     const wrong: string[] = [];
