@@ -1,6 +1,10 @@
 // npm run bench: durable ingest throughput and latency of mxdesk against a bare
 // smtp-server that only drains DATA (the ceiling for Node on this machine), driven by the
-// same client. Prints a table, writes bench-results/latest.{json,md}.
+// same client; then the store at 100k tickets (bench/at-scale.ts): list, search and ticket
+// latency through the HTTP API of a real process, its start-up time and memory.
+// Prints tables, writes bench-results/latest.{json,md}.
+// Flags: --quick (one ingest shape, 20k tickets), --messages=N (per ingest run),
+// --tickets=N (store size; 0 skips it), --only=ingest|scale.
 import { mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +14,8 @@ import { startApp } from '../src/app/app.js';
 import { testConfig, tempDir, DEFAULT_DNS } from '../test/helpers/app.js';
 import { fixedResolver } from '../src/verdict/resolver.js';
 import { createLogger } from '../src/log.js';
+import { execFileSync } from 'node:child_process';
+import { measureAtScale, type AtScale, type Latency } from './at-scale.js';
 
 interface Run {
   target: 'mxdesk' | 'bare';
@@ -27,6 +33,10 @@ interface Run {
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const MESSAGES = Number(args.get('messages') ?? 2000);
 const quick = args.has('quick');
+const TICKETS = Number(args.get('tickets') ?? (quick ? 20_000 : 100_000));
+const only = args.get('only');
+/** Requests per kind (list, search, open) against the store at size. */
+const REQUESTS = quick ? 100 : 300;
 
 function pct(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -135,7 +145,7 @@ async function main(): Promise<void> {
     { sessions: 50, reuse: false },
   ];
   const runs: Run[] = [];
-  for (const size of quick ? sizes.slice(0, 1) : sizes) {
+  for (const size of only === 'scale' ? [] : quick ? sizes.slice(0, 1) : sizes) {
     for (const shape of shapes) {
       const total = shape.reuse ? MESSAGES : Math.min(MESSAGES, 1000);
       // Bare server: the ceiling.
@@ -165,19 +175,48 @@ async function main(): Promise<void> {
       console.log(`${size.name.padEnd(18)} ${String(shape.sessions).padStart(2)} sessions ${shape.reuse ? 'reuse  ' : 'one/msg'}  mxdesk ${last.perSecond.toFixed(0).padStart(5)} msg/s  bare ${runs.at(-2)!.perSecond.toFixed(0).padStart(5)} msg/s  ratio ${(last.perSecond / runs.at(-2)!.perSecond).toFixed(2)}  DATA→250 p50 ${last.dataToOkP50.toFixed(1)} p99 ${last.dataToOkP99.toFixed(1)} ms  250→ticket p99 ${last.okToTicketP99!.toFixed(1)} ms`);
     }
   }
+  let scale: AtScale | null = null;
+  if (TICKETS > 0 && only !== 'ingest') {
+    // The process runs as `npm start` runs it: compiled, not through tsx.
+    console.log('\nbuilding dist/ (tsc) for the real process…');
+    execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'inherit' });
+    scale = await measureAtScale({ tickets: TICKETS, requests: REQUESTS, log: console.log });
+    const f = (l: Latency) => `p50 ${l.p50.toFixed(1)} ms  p99 ${l.p99.toFixed(1)} ms`;
+    console.log(`${TICKETS} tickets: start-up ${scale.startupMs.toFixed(0)} ms, RSS ${scale.rssAfterStartMb.toFixed(0)} MB after start, ${scale.rssPeakMb.toFixed(0)} MB peak`);
+    console.log(`  first page of a filtered list  ${f(scale.list)}`);
+    console.log(`  full-text search               ${f(scale.search)}`);
+    console.log(`  open a ticket                  ${f(scale.open)}`);
+    for (const [name, l] of Object.entries(scale.detail)) console.log(`    ${name.padEnd(34)} ${f(l)}`);
+  }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
   const outDir = path.resolve(import.meta.dirname, '../bench-results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ machine, at: new Date().toISOString(), runs }, null, 2));
+  const command = `npm run bench --${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`;
+  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ machine, at: new Date().toISOString(), command, runs, scale }, null, 2));
+  const ms = (n: number) => n.toFixed(1);
   const md = [
-    `Machine: ${machine}`,
-    '',
-    '| size | sessions | connections | mxdesk msg/s | bare msg/s | ratio | DATA→250 p50 ms | DATA→250 p99 ms | 250→ticket p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...runs.filter((r) => r.target === 'mxdesk').map((r) => {
-      const bare = runs.find((x) => x.target === 'bare' && x.size === r.size && x.sessions === r.sessions && x.reuse === r.reuse)!;
-      return `| ${r.size} | ${r.sessions} | ${r.reuse ? 'reused' : 'one per message'} | ${r.perSecond.toFixed(0)} | ${bare.perSecond.toFixed(0)} | ${(r.perSecond / bare.perSecond).toFixed(2)} | ${r.dataToOkP50.toFixed(1)} | ${r.dataToOkP99.toFixed(1)} | ${r.okToTicketP99!.toFixed(1)} |`;
-    }),
+    `Machine: ${machine}. Command: \`${command}\`.`,
+    ...(runs.length ? [
+      '',
+      '| size | sessions | connections | mxdesk msg/s | bare msg/s | ratio | DATA→250 p50 ms | DATA→250 p99 ms | 250→ticket p99 ms |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...runs.filter((r) => r.target === 'mxdesk').map((r) => {
+        const bare = runs.find((x) => x.target === 'bare' && x.size === r.size && x.sessions === r.sessions && x.reuse === r.reuse)!;
+        return `| ${r.size} | ${r.sessions} | ${r.reuse ? 'reused' : 'one per message'} | ${r.perSecond.toFixed(0)} | ${bare.perSecond.toFixed(0)} | ${(r.perSecond / bare.perSecond).toFixed(2)} | ${r.dataToOkP50.toFixed(1)} | ${r.dataToOkP99.toFixed(1)} | ${r.okToTicketP99!.toFixed(1)} |`;
+      }),
+    ] : []),
+    ...(scale ? [
+      '',
+      `With ${scale.tickets.toLocaleString('en')} tickets in the store (a real process, through the HTTP API, ${scale.list.requests} requests each, one at a time):`,
+      '',
+      '| measure | p50 | p99 | target |',
+      '|---|---|---|---|',
+      `| first page of a filtered list | ${ms(scale.list.p50)} ms | ${ms(scale.list.p99)} ms | p99 ≤ 20 ms |`,
+      `| full-text search | ${ms(scale.search.p50)} ms | ${ms(scale.search.p99)} ms | p99 ≤ 50 ms |`,
+      `| open a ticket | ${ms(scale.open.p50)} ms | ${ms(scale.open.p99)} ms | |`,
+      `| start-up (spawn → /healthz 200) | ${scale.startupMs.toFixed(0)} ms | | ≤ 2 s |`,
+      `| RSS after start / peak | ${scale.rssAfterStartMb.toFixed(0)} MB / ${scale.rssPeakMb.toFixed(0)} MB | | ≤ 200 MB |`,
+    ] : []),
   ].join('\n');
   writeFileSync(path.join(outDir, 'latest.md'), md + '\n');
   console.log('\n' + md);

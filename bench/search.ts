@@ -6,31 +6,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Batch, Db, pad } from '../src/store/db.js';
-import { putMessage, putTicket } from '../src/store/tickets.js';
+import { Db, pad } from '../src/store/db.js';
 import { searchTickets } from '../src/store/search-index.js';
-import type { FullTicket, Message } from '../src/desk/types.js';
+import type { FullTicket } from '../src/desk/types.js';
+import { VOCABULARY, writeSyntheticTickets } from './synthetic-tickets.js';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
-const WORDS_PER_BODY = 60;
 const RUNS = 40;
-
-let seed = 7;
-// mulberry32: a small seeded PRNG, so runs are comparable.
-const rand = (n: number) => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-  return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4294967296) * n);
-};
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'de', 'po', 'gra', 'ste', 'qu', 'bel', 'din'];
-const VOCABULARY = Array.from({ length: 20_000 }, (_, i) => {
-  let w = '';
-  for (let k = i + 1; k > 0; k = Math.floor(k / SYLLABLES.length)) w += SYLLABLES[k % SYLLABLES.length];
-  return w;
-});
-// Skewed: word i is drawn about 1/(i+1) as often as word 0 (a rough Zipf law).
-const word = () => VOCABULARY[Math.floor(Math.exp(Math.random() * Math.log(VOCABULARY.length))) - 1]!;
 
 const keep = process.env.BENCH_DIR;
 const reuse = keep !== undefined && existsSync(path.join(keep, 'db'));
@@ -38,31 +20,8 @@ const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'mxdesk-bench-search-'));
 mkdirSync(dir, { recursive: true });
 const db = new Db(dir);
 await db.open();
-const now = Date.now();
 const t0 = performance.now();
-for (let start = 0; start < (reuse ? 0 : COUNT); start += 1000) {
-  const batch = new Batch();
-  for (let i = start; i < Math.min(start + 1000, COUNT); i++) {
-    const number = 1001 + i;
-    const created = now - (COUNT - i) * 60_000;
-    const email = `customer${rand(20_000)}@example${rand(500)}.test`;
-    const subject = `${word()} ${word()} ${word()}`;
-    const t: FullTicket = {
-      number, subject, status: 'open', requester: { email, name: `Name${rand(5000)} Surname${rand(5000)}` }, contactId: 'c', departmentId: `d${rand(5)}`,
-      alias: 'support@support.test', participants: [email], messageCount: 1, flags: [], linkedTickets: [], createdAt: created, updatedAt: created,
-      priority: 'medium', severity: 'S3', dueAt: null, tags: [], assigneeId: null, customFields: {}, links: [], deletedAt: null,
-    };
-    const m: Message = {
-      id: `m${number}`, ticketNumber: number, direction: 'in', messageId: `${number}@example.test`, references: [], from: t.requester, to: [{ email: 'support@support.test', name: '' }], cc: [],
-      subject, date: created, receivedAt: created, text: Array.from({ length: WORDS_PER_BODY }, word).join(' '), html: null,
-      attachments: rand(10) === 0 ? [{ id: `a${number}`, filename: `report-${word()}.pdf`, contentType: 'application/pdf', size: 1000, inline: false }] : [],
-      verdict: null, envelope: null, flags: [], size: 2000,
-    };
-    putTicket(db, batch, t);
-    putMessage(db, batch, m);
-  }
-  await db.commit(batch, false);
-}
+if (!reuse) await writeSyntheticTickets(db, { count: COUNT, plain: true, departments: ['d0', 'd1', 'd2', 'd3', 'd4'] });
 if (!reuse) console.log(`${COUNT} tickets with bodies written and indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const sample = (await db.get<FullTicket>(db.sub.ticket, pad(1001 + Math.floor(COUNT / 2), 10)))!.requester.email;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Batch, type Db } from '../store/db.js';
-import { getTicket, messageByMessageId, messageIdKnown, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
-import { getDepartment, getSettings, putEvents, recentEvents, userByEmail } from '../store/directory.js';
+import { getTicket, messageByMessageId, messageIdKnown, primeMessageIds, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
+import { getDepartment, getSettings, primeSenders, putEvents, recentEvents, userByEmail } from '../store/directory.js';
 import { deleteRaw, getRaw } from '../store/inbound.js';
 import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
@@ -37,6 +37,8 @@ export interface Ticketed {
 }
 
 const HOUR = 3_600_000;
+/** Acknowledgements sent to an address in the last hour are counted under this key. */
+const ackKey = (email: string) => `ack:${email}`;
 /**
  * Messages read and parsed ahead of the ones being written, so the serial section (decide
  * and write) never waits for a read or a parse; bounded in count and in bytes so a burst of
@@ -122,6 +124,7 @@ export class Ingestor {
     try {
       const results = await db.serial(() =>
         db.group(async (batch) => {
+          await this.primeReads(group);
           const out: Ticketed[] = [];
           for (const { entry, mail } of group) out.push(mail ? await this.decideAndWrite(entry, mail, batch) : this.releaseMissing(entry, batch));
           return out;
@@ -135,6 +138,15 @@ export class Ingestor {
       log.error({ err, id: group[0]!.entry.id }, 'ingest: could not ticket a message; it stays in the spool');
       return [];
     }
+  }
+
+  /** What the group's mails will read, read at once (Db.prime): one getMany per kind of record. */
+  private async primeReads(group: Prepared[]): Promise<void> {
+    const { db } = this.deps;
+    const mails = group.flatMap((p) => (p.mail ? [{ mail: p.mail, entry: p.entry }] : []));
+    const senders = mails.flatMap(({ mail, entry }) => [(mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase(), ...(mail.replyTo[0] ? [mail.replyTo[0].email] : [])]);
+    const ids = mails.flatMap(({ mail }) => [mail.messageId, mail.inReplyTo, ...mail.references]);
+    await Promise.all([primeSenders(db, senders, ackKey), primeMessageIds(db, ids)]);
   }
 
   /** Reads and parses a spooled message; never rejects (parseMail keeps what it can read). */
@@ -301,8 +313,7 @@ export class Ingestor {
     // RFC 3834 acknowledgement of a new ticket.
     let acknowledged = false;
     if (decision.kind !== 'join') {
-      const ackKey = `ack:${ticket.requester.email}`;
-      const [recent, department] = await Promise.all([recentEvents(db, ackKey, now - HOUR), getDepartment(db, ticket.departmentId)]);
+      const [recent, department] = await Promise.all([recentEvents(db, ackKey(ticket.requester.email), now - HOUR), getDepartment(db, ticket.departmentId)]);
       const blocker = acknowledgementBlocker({
         // Imported mail is history: its sender was answered (or not) long ago.
         enabled: settings.acknowledge && department?.acknowledgement?.enabled !== false && !entry.imported,
@@ -321,7 +332,7 @@ export class Ingestor {
         log.info({ ticket: ticket.number, reason: blocker }, 'ingest: no acknowledgement');
       } else {
         await queueAcknowledgement(db, batch, { secret, ticket, alias, department, mail, settings, now });
-        putEvents(db, batch, ackKey, [...recent, now]);
+        putEvents(db, batch, ackKey(ticket.requester.email), [...recent, now]);
         ticket.messageCount += 1;
         acknowledged = true;
       }

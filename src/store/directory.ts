@@ -5,7 +5,8 @@ import { DEFAULT_SETTINGS, type Contact, type Department, type DeskSettings, typ
 // Departments, support addresses, users, contacts and settings.
 
 export async function getSettings(db: Db): Promise<DeskSettings> {
-  const stored = await db.get<Partial<DeskSettings>>(db.sub.meta, 'settings');
+  // Read for every mail; kept in memory until it is written (Db.cached).
+  const stored = await db.cached(db.sub.meta, 'settings', () => db.get<Partial<DeskSettings>>(db.sub.meta, 'settings'));
   return { ...DEFAULT_SETTINGS, ...stored };
 }
 
@@ -14,11 +15,12 @@ export function putSettings(db: Db, batch: Batch, settings: DeskSettings): void 
 }
 
 export function listDepartments(db: Db): Promise<Department[]> {
-  return db.values<Department>(db.sub.dept);
+  // Every ticket list names departments: kept in memory until one is written (Db.cached).
+  return db.cached(db.sub.dept, null, () => db.values<Department>(db.sub.dept));
 }
 
 export function getDepartment(db: Db, id: string): Promise<Department | undefined> {
-  return db.get<Department>(db.sub.dept, id);
+  return db.cached(db.sub.dept, id, () => db.get<Department>(db.sub.dept, id));
 }
 
 export function putDepartment(db: Db, batch: Batch, d: Department): void {
@@ -54,12 +56,25 @@ export async function userByEmail(db: Db, email: string): Promise<User | undefin
   return id ? db.get<User>(db.sub.user, id) : undefined;
 }
 
+/**
+ * Inside a Db.group: reads at once what ingest will ask about these senders (their user,
+ * contact and acknowledgement count), so each mail's reads are answered from memory.
+ */
+export async function primeSenders(db: Db, emails: string[], rateKey: (email: string) => string): Promise<void> {
+  const lower = emails.map((e) => e.toLowerCase());
+  await Promise.all([db.prime(db.sub.login, lower), db.prime(db.sub.email, lower), db.prime(db.sub.rate, emails.map(rateKey))]);
+  // Answered from what was just read.
+  const [users, contacts] = await Promise.all([Promise.all(lower.map((e) => db.get<string>(db.sub.login, e))), Promise.all(lower.map((e) => db.get<string>(db.sub.email, e)))]);
+  await Promise.all([db.prime(db.sub.user, users.filter((id): id is string => Boolean(id))), db.prime(db.sub.contact, contacts.filter((id): id is string => Boolean(id)))]);
+}
+
 export function getUser(db: Db, id: string): Promise<User | undefined> {
   return db.get<User>(db.sub.user, id);
 }
 
 export function listUsers(db: Db): Promise<User[]> {
-  return db.values<User>(db.sub.user);
+  // Every ticket list names assignees: kept in memory until a user is written (Db.cached).
+  return db.cached(db.sub.user, null, () => db.values<User>(db.sub.user));
 }
 
 export function putUser(db: Db, batch: Batch, u: User, previous?: User): void {

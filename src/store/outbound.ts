@@ -40,7 +40,8 @@ export async function outboundOf(db: Db, messageIds: string[]): Promise<Map<stri
 }
 
 export function listFromAddresses(db: Db): Promise<FromAddress[]> {
-  return db.values<FromAddress>(db.sub.fromaddr);
+  // Read for every mail sent: kept in memory until a from address is written.
+  return db.cached(db.sub.fromaddr, null, () => db.values<FromAddress>(db.sub.fromaddr));
 }
 
 export function getFromAddress(db: Db, id: string): Promise<FromAddress | undefined> {

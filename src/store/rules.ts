@@ -4,7 +4,8 @@ import type { Rule } from '../desk/rules.js';
 // Rules: tens per desk, read whole and sorted by position.
 
 export async function listRules(db: Db): Promise<Rule[]> {
-  return (await db.values<Rule>(db.sub.rule)).sort((a, b) => a.position - b.position);
+  // The rule runner reads them for every new ticket and message: kept in memory until a rule is written.
+  return db.cached(db.sub.rule, null, async () => (await db.values<Rule>(db.sub.rule)).sort((a, b) => a.position - b.position));
 }
 
 export function getRule(db: Db, id: string): Promise<Rule | undefined> {

@@ -17,7 +17,8 @@ export function getWebhook(db: Db, id: string): Promise<Webhook | undefined> {
 }
 
 export function listWebhooks(db: Db): Promise<Webhook[]> {
-  return db.values<Webhook>(db.sub.hook);
+  // Read for every ticket change: kept in memory until a webhook is written.
+  return db.cached(db.sub.hook, null, () => db.values<Webhook>(db.sub.hook));
 }
 
 const queueKey = (d: Delivery) => `${pad(d.nextAttemptAt)}:${d.webhookId}:${d.id}`;

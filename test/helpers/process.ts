@@ -23,9 +23,13 @@ export interface Running {
   output: () => string;
 }
 
-/** Starts the real appliance (src/main.ts) and resolves once its /healthz answers 200. */
-export async function startProcess(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: repoRoot, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the real appliance (src/main.ts; or dist/main.js, built by `npm run build`, as
+ * `npm start` runs it, when `compiled`) and resolves once its /healthz answers 200.
+ */
+export async function startProcess(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<Running> {
+  const args = opts.compiled ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -112,6 +112,37 @@ describe('SMTP abuse: the MX keeps serving normal clients', () => {
     expect(slow.text()).toMatch(/^421 .*[Tt]imeout/m);
   });
 
+  /**
+   * The real slowloris: a byte every little while, always just inside the socket timeout, a
+   * command never finished. The idle timeout cannot cut such a client (RFC 5321 §4.5.3.2
+   * times only the wait for a command); what bounds it is the per-address connection limit,
+   * so one address holds at most that many sessions and everyone else is served.
+   */
+  it('slowloris just under the socket timeout: held to the per-address limit, a normal client still served', async () => {
+    const limit = app.config.smtp.maxConnectionsPerIp;
+    const slow = await Promise.all(Array.from({ length: limit + 5 }, () => rawSocket(app.smtpPort, '127.0.0.8')));
+    await Promise.all(slow.map((c) => c.greeted));
+    const held = slow.filter((c) => c.text().startsWith('220'));
+    const dribble = setInterval(() => {
+      for (const c of held) if (!c.socket.destroyed) c.socket.write('N');
+    }, SOCKET_TIMEOUT_MS - 700);
+    const started = Date.now();
+    try {
+      // Past two socket timeouts, so the dribble is what keeps them open.
+      await new Promise((r) => setTimeout(r, 2 * SOCKET_TIMEOUT_MS + 200));
+      const ms = await normalClient(app, `${held.length} slowloris sessions dribbling under the timeout`);
+      const open = held.filter((c) => !c.socket.destroyed && c.replies() === 1).length;
+      console.log(`smtp-abuse: slowloris under the timeout: ${held.length} of ${slow.length} sessions held (limit ${limit} per address), ${open} still open after ${Date.now() - started} ms; normal client served in ${ms.toFixed(0)} ms`);
+      // The dribblers were really holding their sessions (else this is the test above)...
+      expect(open).toBe(limit);
+      // ...and the address got no more than its share.
+      expect(slow.filter((c) => c.text().startsWith('421 4.7.0')).length).toBe(5);
+    } finally {
+      clearInterval(dribble);
+      for (const c of slow) c.socket.destroy();
+    }
+  });
+
   it('a 100 MB message: 552 5.3.4, the MX stops buffering at the limit', async () => {
     const { client } = await SmtpClient.connect(app.smtpPort);
     await client.send('EHLO big.example.com');
