@@ -15,10 +15,13 @@ import { slaPolicyRoutes } from './sla-policies.js';
 import { ruleRoutes } from './rules.js';
 import { statsRoutes } from './stats.js';
 import { ratingSettingsRoutes } from './ratings.js';
+import { newMailRoutes } from './new-mail.js';
+import { cannedReplyRoutes } from './canned-replies.js';
+import { ticketCountRoutes } from './ticket-counts.js';
 
 /** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
 export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
-  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes]) {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, newMailRoutes, cannedReplyRoutes, ticketCountRoutes]) {
     api.register(routes);
   }
 }
