@@ -94,12 +94,13 @@ export function NewMail() {
   const problem = (field: Field) => (errors[field] ? t(errors[field]!) : refusal?.field === field ? refusal.message : '');
   const described = (field: Field) => (problem(field) ? { 'aria-invalid': true, 'aria-describedby': `new-${field}-error` } : {});
   const note = (field: Field) => problem(field) && <span class="field-error" id={`new-${field}-error`}>{problem(field)}</span>;
+  // The note sits beside the label, not in it: the field's name stays "To", its problem is its description.
   const input = (field: 'to' | 'cc' | 'bcc' | 'subject', label: MessageKey, hint?: MessageKey) => (
-    <label>
-      {t(label)}
+    <div class="field">
+      <label for={`new-${field}`}>{t(label)}</label>
       <input id={`new-${field}`} type="text" value={form[field]} {...described(field)} placeholder={hint ? t(hint) : undefined} onInput={(e) => set({ [field]: (e.currentTarget as HTMLInputElement).value })} />
       {note(field)}
-    </label>
+    </div>
   );
 
   return (
@@ -109,25 +110,25 @@ export function NewMail() {
       <form class={`composer card${dragging ? ' dragging' : ''}`} aria-labelledby="new-mail-title" noValidate onSubmit={send} {...dropTarget(true, setDragging, (list) => setFiles([...files, ...list]))}>
         <p class="hint">{t('newMail.hint')}</p>
         <div class="fields">
-          <label>
-            {t('compose.from')}
+          <div class="field">
+            <label for="new-from">{t('compose.from')}</label>
             <select id="new-from" value={form.from} {...described('from')} onChange={(e) => set({ from: (e.currentTarget as HTMLSelectElement).value })}>
               <option value="">{t('newMail.fromDefault')}</option>
               {froms.map((f) => <option key={f.id} value={f.address}>{f.name ? `${f.name} <${f.address}>` : f.address}</option>)}
             </select>
             {note('from')}
-          </label>
+          </div>
           {input('to', 'message.to', 'newMail.toHint')}
           {input('cc', 'message.cc')}
           {input('bcc', 'compose.bcc')}
           {input('subject', 'newMail.subject')}
         </div>
         <CannedMenu onInsert={(snippet) => set({ text: insertAtCaret(text.current, form.text, snippet) })} />
-        <label class="text">
-          {t('compose.message')}
+        <div class="field text">
+          <label for="new-text">{t('compose.message')}</label>
           <textarea id="new-text" ref={text} rows={10} value={form.text} {...described('text')} onInput={(e) => set({ text: (e.currentTarget as HTMLTextAreaElement).value })} />
           {note('text')}
-        </label>
+        </div>
         <AttachFiles files={files} onChange={setFiles} />
         {note('attachments')}
         {refusal && !refusal.field && <p class="error" role="alert">{t('app.error', { message: refusal.message })}</p>}
