@@ -27,10 +27,14 @@ describe('the agent tools in Chromium', () => {
     await addFromAddress(app, relay);
     expect((await app.api('/api/v1/canned-replies', { method: 'POST', json: { name: 'Tracking link', text: 'Track your parcel at https://track.example/4711.' } })).status).toBe(201);
     expect((await app.api('/api/v1/custom-fields', { method: 'POST', json: { key: 'plan', label: 'Plan', type: 'select', options: ['basic', 'gold'] } })).status).toBe(201);
+    // Round the clock, so the SLA's deadlines run whenever the test does.
+    const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
+    expect((await app.api('/api/v1/sla-policies', { method: 'POST', json: { name: 'Always on', calendar: { timeZone: 'UTC', week }, targets: [{ firstResponseMinutes: 60, resolutionMinutes: 600 }] } })).status).toBe(201);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await context.newPage();
     await logInThroughPanel(page, baseUrl(app));
-    page.setDefaultTimeout(8000);
+    // A step that hangs says which one, well before the test's own timeout.
+    page.setDefaultTimeout(15_000);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -120,6 +124,11 @@ describe('the agent tools in Chromium', () => {
   it('updates the folder counts live when a mail arrives and when a ticket is assigned', async () => {
     await page.getByRole('link', { name: /Back to inbox/ }).click();
     await page.locator('[data-count="all"]').waitFor();
+    // The new mail's ticket waits on the customer: it is under Waiting, not Open.
+    await page.getByRole('button', { name: 'Waiting', exact: true }).click();
+    await page.getByRole('link', { name: /Your renewal is due/ }).waitFor();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => page.getByRole('link', { name: /Your renewal is due/ }).count()).toBe(0);
     const [all, unassigned, mine] = [await count('all'), await count('unassigned'), await count('mine')];
     const sent = await sendMail(app.smtpPort, { from: 'frank@customer.test', to: ['support@support.test'], message: mail({ from: 'frank@customer.test', subject: 'Counting on you' }) });
     expect(sent.code).toBe(250);
@@ -130,5 +139,18 @@ describe('the agent tools in Chromium', () => {
     await expect.poll(() => count('mine'), { timeout: 10_000 }).toBe(mine + 1);
     expect(await count('unassigned')).toBe(unassigned);
     await screenshot(page, 'inbox-counts');
+  });
+
+  it('shows the SLA deadlines of a ticket, and the first response as met once answered', async () => {
+    await page.getByRole('link', { name: /Counting on you/ }).click();
+    const sla = page.getByRole('complementary', { name: 'Details' }).getByRole('region', { name: 'Service level' });
+    await sla.locator('[data-sla="running"]', { hasText: 'First response: due' }).waitFor();
+    await sla.getByText(/Resolution: due/).waitFor();
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.getByRole('form', { name: 'Reply' }).getByLabel('Message').fill('We are on it.');
+    await page.getByRole('form', { name: 'Reply' }).getByRole('button', { name: 'Send' }).click();
+    await sla.locator('[data-sla="met"]', { hasText: 'First response' }).waitFor();
+    // Waiting on the customer stops the clock, and the panel says so.
+    await sla.getByText('Paused while the ticket waits or is on hold.').waitFor();
   });
 });
