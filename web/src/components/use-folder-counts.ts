@@ -6,8 +6,11 @@ import type { Folder } from './folders.js';
 // A burst of mail sends many events; the counts follow at most this often.
 const AT_MOST_EVERY_MS = 1_000;
 
-/** The folder counts for the status tab shown, kept current by the live events. */
-export function useFolderCounts(status: string): Partial<Record<Folder, number>> | null {
+/**
+ * The folder counts for the status tab shown, kept current by the live events; `reload` is
+ * for changes no event reports (the agent's own stars and drafts).
+ */
+export function useFolderCounts(status: string): { counts: Partial<Record<Folder, number>> | null; reload: () => void } {
   const [counts, setCounts] = useState<Partial<Record<Folder, number>> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const load = () => {
@@ -23,5 +26,5 @@ export function useFolderCounts(status: string): Partial<Record<Folder, number>>
       load();
     }, AT_MOST_EVERY_MS);
   });
-  return counts;
+  return { counts, reload: load };
 }

@@ -42,7 +42,7 @@ export function Inbox({ me }: { me: Me }) {
   const [selected, setSelected] = useState(0);
   const search = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLOListElement>(null);
-  const counts = useFolderCounts(view);
+  const { counts, reload: reloadCounts } = useFolderCounts(view);
 
   const load = useCallback(async () => {
     try {
@@ -87,6 +87,7 @@ export function Inbox({ me }: { me: Me }) {
   };
   const allPicked = items.length > 0 && items.every((i) => picked.has(i.number));
   const chooseFolder = (f: Folder) => {
+    reloadCounts();
     setFolder(f);
     setPicked(new Set());
     setSelected(0);
@@ -138,7 +139,7 @@ export function Inbox({ me }: { me: Me }) {
                 <input type="checkbox" checked={allPicked} onChange={(e) => setPicked((e.currentTarget as HTMLInputElement).checked ? new Set(items.map((i) => i.number)) : new Set())} />
                 {t('inbox.pickAll')}
               </label>
-              {picked.size > 0 && <BulkBar numbers={[...picked]} me={me} inTrash={folder === 'trash'} onDone={() => { setPicked(new Set()); void load(); }} />}
+              {picked.size > 0 && <BulkBar numbers={[...picked]} me={me} inTrash={folder === 'trash'} onDone={() => { setPicked(new Set()); void load(); reloadCounts(); }} />}
             </div>
           )}
           <ol class="tickets" ref={list} aria-label={t('inbox.title')}>
