@@ -153,4 +153,24 @@ describe('the agent tools in Chromium', () => {
     // Waiting on the customer stops the clock, and the panel says so.
     await sla.getByText('Paused while the ticket waits or is on hold.').waitFor();
   });
+
+  it('offers a basic agent no New mail, not even at its address, while they still get the templates', async () => {
+    const departments = (await json(app.api('/api/v1/departments'))).items.map((d: { id: string }) => d.id);
+    const password = 'basic-agent-password-1';
+    expect((await app.api('/api/v1/users', { method: 'POST', json: { email: 'bea@support.test', name: 'Bea Basic', role: 'basic', departments, password } })).status).toBe(201);
+    const basic = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    await basic.goto(`${baseUrl(app)}/new`);
+    await basic.getByLabel('Email').fill('bea@support.test');
+    await basic.getByLabel('Password').fill(password);
+    await basic.getByRole('button', { name: 'Log in' }).click();
+    await basic.getByRole('heading', { name: 'Inbox' }).waitFor();
+    expect(await basic.getByRole('link', { name: 'New mail' }).count()).toBe(0);
+    expect(await basic.getByRole('form', { name: 'New mail' }).count()).toBe(0);
+    await basic.goto(`${baseUrl(app)}/tickets/${number}`);
+    await basic.getByRole('button', { name: 'Comment' }).click();
+    await basic.getByRole('form', { name: 'Comment' }).getByLabel('Insert template').selectOption({ label: 'Tracking link' });
+    expect(await basic.getByRole('form', { name: 'Comment' }).getByLabel('Internal note').inputValue()).toContain('https://track.example/4711');
+    // Her side panel shows the fields without letting her change them.
+    expect(await basic.getByRole('complementary', { name: 'Details' }).getByLabel('Plan').isDisabled()).toBe(true);
+  });
 });
