@@ -118,6 +118,7 @@ describe('the agent tools in Chromium', () => {
     expect(new Date(stored.dueAt).getFullYear()).toBe(2030);
     // The contact card lists the requester's other tickets, not this one.
     await side.getByRole('region', { name: 'Contact' }).getByText('No other tickets.').waitFor();
+    expect(await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help}`))).toEqual([]);
     await screenshot(page, 'ticket-side-panel');
   });
 
