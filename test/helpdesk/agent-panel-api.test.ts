@@ -104,11 +104,17 @@ describe('new mail, canned replies and folder counts over the API', () => {
     expect((await agent.api('/api/v1/tickets/bulk', { method: 'POST', json: { numbers: [number], action: 'star' } })).status).toBe(200);
     const mine = await counts(agent);
     expect(mine).toMatchObject({ mine: 1, unassigned: before.unassigned, 'high-priority': before['high-priority'] + 1, starred: 1 });
-    for (const view of ['all', 'mine', 'unassigned', 'high-priority', 'starred']) expect(mine[view === 'all' ? 'all' : view]).toBe(await listed(agent, view));
+    for (const view of ['all', 'mine', 'unassigned', 'high-priority', 'starred']) expect(mine[view]).toBe(await listed(agent, view));
+    // Overdue: due before now; a due date later in the future is not.
+    expect((await app.api(`/api/v1/tickets/${number}`, { method: 'PATCH', json: { dueAt: Date.now() - 60_000 } })).status).toBe(200);
+    const late = await ticketByMail(app, 'Due later');
+    expect((await app.api(`/api/v1/tickets/${late}`, { method: 'PATCH', json: { dueAt: Date.now() + 86_400_000 } })).status).toBe(200);
+    expect((await counts(agent)).overdue).toBe(before.overdue + 1);
+    expect((await counts(agent)).overdue).toBe(await listed(agent, 'overdue'));
     // Sales sees none of Support's tickets, so counts none of them.
     expect(await counts(salesAgent)).toMatchObject({ all: 0, unassigned: 0, 'high-priority': 0, trash: 0 });
     expect((await app.api(`/api/v1/tickets/${number}/trash`, { method: 'POST' })).status).toBe(200);
-    expect(await counts(agent)).toMatchObject({ all: before.all, mine: 0, trash: 1 });
+    expect(await counts(agent)).toMatchObject({ all: before.all + 1, mine: 0, overdue: before.overdue, trash: 1 });
     expect(await apiError(agent.api('/api/v1/tickets/counts?status=done'))).toMatchObject({ status: 400, code: 'invalid_request' });
   });
 });
