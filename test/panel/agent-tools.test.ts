@@ -140,6 +140,12 @@ describe('the agent tools in Chromium', () => {
     await expect.poll(() => count('mine'), { timeout: 10_000 }).toBe(mine + 1);
     expect(await count('unassigned')).toBe(unassigned);
     await screenshot(page, 'inbox-counts');
+    // n opens a new mail from the inbox, Escape goes back.
+    await page.getByRole('heading', { name: 'Inbox' }).click();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'New mail' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
   });
 
   it('shows the SLA deadlines of a ticket, and the first response as met once answered', async () => {

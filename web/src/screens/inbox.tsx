@@ -105,6 +105,7 @@ export function Inbox({ me }: { me: Me }) {
     x: () => items[selected] && pick(items[selected].number, !picked.has(items[selected].number)),
     Enter: () => items[selected] && navigate(`/tickets/${items[selected].number}`),
     '/': () => search.current?.focus(),
+    n: () => maySend(me) && navigate('/new'),
   });
 
   return (
@@ -150,7 +151,7 @@ export function Inbox({ me }: { me: Me }) {
         </>
       )}
       {page?.nextCursor && <button type="button" class="more" onClick={more}>{t('inbox.more')}</button>}
-      <p class="hint">{t('inbox.keys')}</p>
+      <p class="hint">{t(maySend(me) ? 'inbox.keysAgent' : 'inbox.keys')}</p>
     </section>
   );
 }

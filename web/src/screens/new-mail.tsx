@@ -5,6 +5,7 @@ import { followLink, navigate } from '../router.js';
 import { fileAsBase64, parseAddresses } from '../composer/recipients.js';
 import { AttachFiles, dropTarget } from '../composer/attach-files.js';
 import { CannedMenu, insertAtCaret } from '../composer/canned-menu.js';
+import { useKeys } from '../keys.js';
 
 interface FromChoice {
   id: string;
@@ -61,6 +62,8 @@ export function NewMail() {
     return () => void (document.title = 'mxdesk');
   }, []);
 
+  // Escape leaves (outside the fields, where it is the agent's own).
+  useKeys({ Escape: () => navigate('/') });
   const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
   const send = async (e: Event) => {
     e.preventDefault();
