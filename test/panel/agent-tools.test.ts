@@ -61,6 +61,10 @@ describe('the agent tools in Chromium', () => {
     await form.getByLabel('To', { exact: true }).fill('carol@customer.test, dave@customer.test');
     await form.getByLabel('Cc', { exact: true }).fill('erin@customer.test');
     await form.getByLabel('Subject').fill('Your renewal is due');
+    // Corrected fields drop their complaint; the others keep theirs until fixed.
+    expect(await form.getByText('Enter a subject.').count()).toBe(0);
+    expect(await form.getByText('Use addresses like name@example.com, separated by commas.').count()).toBe(0);
+    expect(await form.getByText('Write the message.').count()).toBe(1);
     await form.getByLabel('Insert template').selectOption({ label: 'Tracking link' });
     expect(await form.getByLabel('Message').inputValue()).toBe('Track your parcel at https://track.example/4711.');
     await form.getByLabel('Message').fill('Your licence renews next week.');

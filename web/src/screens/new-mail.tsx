@@ -64,7 +64,13 @@ export function NewMail() {
 
   // Escape leaves (outside the fields, where it is the agent's own).
   useKeys({ Escape: () => navigate('/') });
-  const set = (patch: Partial<typeof form>) => setForm({ ...form, ...patch });
+  const set = (patch: Partial<typeof form>) => {
+    setForm({ ...form, ...patch });
+    // A field being corrected no longer shows what was wrong with it.
+    const touched = Object.keys(patch) as Field[];
+    if (touched.some((f) => errors[f])) setErrors(Object.fromEntries(Object.entries(errors).filter(([f]) => !touched.includes(f as Field))));
+    if (refusal?.field && touched.includes(refusal.field)) setRefusal(null);
+  };
   const send = async (e: Event) => {
     e.preventDefault();
     const found = fieldErrors(form);
