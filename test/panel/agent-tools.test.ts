@@ -124,6 +124,9 @@ describe('the agent tools in Chromium', () => {
     await side.getByRole('region', { name: 'Contact' }).getByText('No other tickets.').waitFor();
     expect(await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.help}`))).toEqual([]);
     await screenshot(page, 'ticket-side-panel');
+    await side.getByRole('button', { name: 'Remove link order 4711' }).click();
+    await expect.poll(async () => (await json(app.api(`/api/v1/tickets/${number}`))).links).toEqual([]);
+    await history.getByText('links order 4711 → —').waitFor();
   });
 
   it('updates the folder counts live when a mail arrives and when a ticket is assigned', async () => {
