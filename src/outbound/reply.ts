@@ -6,7 +6,8 @@ import type { FromAddress } from './from-address.js';
 // route gathers the facts, this decides.
 
 export interface ReplyFacts {
-  kind: 'reply' | 'forward';
+  /** 'new': the first mail of a ticket an agent opens (POST /tickets); it answers nothing. */
+  kind: 'reply' | 'forward' | 'new';
   ticket: Ticket;
   /** The customer's last message, which the reply answers. */
   lastInbound?: Message;
@@ -51,14 +52,14 @@ export function planReply(f: ReplyFacts): ReplyPlan {
   const defaultTo = last?.replyTo?.length ? last.replyTo : [f.ticket.requester];
   const to = unique(f.to ?? (f.kind === 'reply' ? defaultTo : []));
   const keptCc = f.all && last ? [...last.to, ...last.cc].filter((a) => !f.isOurs(a.email)) : [];
-  const autoCc = f.kind === 'reply' && f.settings.autoCcSupport ? [{ email: f.ticket.alias, name: f.from.name }] : [];
+  const autoCc = f.kind !== 'forward' && f.settings.autoCcSupport ? [{ email: f.ticket.alias, name: f.from.name }] : [];
   const cc = unique([...(f.cc ?? keptCc), ...autoCc]);
   const bcc = unique(f.bcc ?? []);
   const requester = f.ticket.requester.email.toLowerCase();
   const requesterReceives = [...to, ...cc, ...bcc].some((a) => a.email.toLowerCase() === requester);
   const references = last ? [...last.references, ...(last.messageId ? [last.messageId] : [])] : [];
   const trimmed = references.length > MAX_REFERENCES ? [references[0]!, ...references.slice(-(MAX_REFERENCES - 1))] : references;
-  const prefix = f.kind === 'forward' ? 'Fwd: ' : 'Re: ';
+  const prefix = f.kind === 'forward' ? 'Fwd: ' : f.kind === 'reply' ? 'Re: ' : '';
   return {
     from: { email: f.from.address, name: f.settings.agentNameInFrom && f.agentName ? f.agentName : f.from.name },
     to,

@@ -256,6 +256,7 @@ export class Db {
     try {
       if (this.level.status === 'open') await (this.level as any)._batch(this.encode(ops), { sync });
       else await this.level.batch(ops as any, { sync });
+      for (const op of ops) this.writes.set(op.sublevel, (this.writes.get(op.sublevel) ?? 0) + 1);
     } catch (err) {
       if (isDiskFull(err)) this.writeFailure ??= err;
       throw err;
@@ -349,6 +350,16 @@ export class Db {
       this.writeFailure = null;
     })().finally(() => (this.reopening = null));
     return this.reopening;
+  }
+
+  private readonly writes = new Map<JsonSub | BufferSub, number>();
+
+  /**
+   * Changes whenever a write to `sublevel` has committed: a reader may keep what it derived
+   * from that sublevel (e.g. the folder counts from the ticket index) while it stays the same.
+   */
+  generation(sublevel: JsonSub | BufferSub): number {
+    return this.writes.get(sublevel) ?? 0;
   }
 
   private pendingSync: Array<{ batch: Batch; resolve: () => void; reject: (e: unknown) => void }> = [];

@@ -50,6 +50,8 @@ describe('the inbox finds tickets, the ticket page hands over files, and both pa
     await page.getByLabel(`Select #${b}`, { exact: true }).check();
     const bulk = page.getByRole('group', { name: '2 selected' });
     await bulk.getByRole('button', { name: 'Star', exact: true }).click();
+    // The folder's count follows the agent's own stars, which no live event reports.
+    await expect.poll(() => page.locator('[data-count="starred"]').textContent()).toBe('2');
     await page.getByRole('button', { name: 'Starred' }).click();
     await expect.poll(() => rows().count()).toBe(2);
     expect(page.url()).toBe(`${base}/?view=starred`);
@@ -59,6 +61,7 @@ describe('the inbox finds tickets, the ticket page hands over files, and both pa
     await page.getByText('No tickets here.').waitFor();
     await page.getByRole('button', { name: 'Trash' }).click();
     await expect.poll(() => rows().count()).toBe(2);
+    await expect.poll(() => page.locator('[data-count="trash"]').textContent()).toBe('2');
     await page.getByLabel('Select all shown').check();
     await page.getByRole('group', { name: '2 selected' }).getByRole('button', { name: 'Restore' }).click();
     await page.getByText('No tickets here.').waitFor();

@@ -58,10 +58,30 @@ export interface Delivery {
   nextAttemptAt: number | null;
 }
 
+export interface SlaGoal {
+  dueAt: number | null;
+  metAt: number | null;
+  breached: boolean;
+}
+
+export interface ExternalLink {
+  type: string;
+  id: string;
+  url: string;
+}
+
+export type CustomValue = string | number | boolean | null;
+
 export interface TicketView extends TicketSummary {
   participants: string[];
   linkedTickets: number[];
   messages: MessageView[];
+  contactId?: string;
+  dueAt?: number | null;
+  overdue?: boolean;
+  customFields?: Record<string, CustomValue>;
+  links?: ExternalLink[];
+  sla?: { policyId: string; paused: boolean; firstResponse: SlaGoal | null; resolution: SlaGoal | null } | null;
 }
 
 export interface Me {

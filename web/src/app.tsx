@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, whenUnauthorised, type Me } from './api.js';
+import { api, maySend, whenUnauthorised, type Me } from './api.js';
 import { I18n, initialLanguage, saveLanguage, translator, type Language } from './i18n.js';
 import { usePath } from './router.js';
 import { startLive, stopLive } from './live.js';
@@ -7,6 +7,7 @@ import { Header } from './components/header.js';
 import { Login } from './screens/login.js';
 import { Inbox } from './screens/inbox.js';
 import { TicketPage } from './screens/ticket.js';
+import { NewMail } from './screens/new-mail.js';
 
 type AdminModule = typeof import('./screens/admin/admin.js');
 let adminModule: Promise<AdminModule> | undefined;
@@ -46,6 +47,7 @@ export function App() {
   if (me === undefined) screen = <p class="loading">{i18n.t('app.loading')}</p>;
   else if (me === null) screen = <Login onLoggedIn={setMe} />;
   else if (admin && me.role === 'admin') screen = adminScreens ? <adminScreens.Admin section={admin[1] ?? ''} /> : <p class="loading">{i18n.t('app.loading')}</p>;
+  else if (path === '/new' && maySend(me)) screen = <NewMail />;
   else if (ticket) screen = <TicketPage number={Number(ticket[1])} me={me} />;
   else screen = <Inbox me={me} />;
 

@@ -20,10 +20,13 @@ import { templateRoutes } from './templates.js';
 import { notificationPreferenceRoutes } from './notification-preferences.js';
 import { accountRoutes } from './accounts.js';
 import { splitRoutes } from './split.js';
+import { newMailRoutes } from './new-mail.js';
+import { cannedReplyRoutes } from './canned-replies.js';
+import { ticketCountRoutes } from './ticket-counts.js';
 
 /** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
 export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
-  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes, accountRoutes, splitRoutes]) {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes, accountRoutes, splitRoutes, newMailRoutes, cannedReplyRoutes, ticketCountRoutes]) {
     api.register(routes);
   }
 }

@@ -1,37 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Batch } from '../../store/db.js';
-import { newId } from '../../store/ids.js';
 import { messagesOf, putMessage, putTicket } from '../../store/tickets.js';
 import { noteSent } from '../../store/sent.js';
 import { getDepartment, getSettings, listSupportAddresses } from '../../store/directory.js';
 import { getOutbound, listFromAddresses, putOutbound } from '../../store/outbound.js';
-import type { Address, AttachmentMeta, Message, Ticket } from '../../desk/types.js';
-import { ticketMessageId } from '../../desk/tokens.js';
-import { chooseFromAddress } from '../../outbound/from-address.js';
+import type { AttachmentMeta, Message, Ticket } from '../../desk/types.js';
+import { addressesSchema, fromAddressFor, outboundPair, sizeWithinRelay, storeUploads, toAddresses, uploadSchema, type AddressIn, type UploadIn } from './outbound-mail.js';
 import { forwardedText, planReply } from '../../outbound/reply.js';
 import { deliveryView, type OutboundItem } from '../../outbound/item.js';
 import { ApiError, notFound } from '../errors.js';
 import { ticketFor } from '../guard.js';
 import { replyPortalFooter } from '../portal-links.js';
 
-const address = {
-  anyOf: [
-    { type: 'string', maxLength: 320, pattern: '^[^\\s@<>]+@[^\\s@<>]+$' },
-    { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', maxLength: 320, pattern: '^[^\\s@<>]+@[^\\s@<>]+$' }, name: { type: 'string', maxLength: 200 } } },
-  ],
-};
-const addresses = { type: 'array', maxItems: 100, items: address };
-const attachment = {
-  anyOf: [
-    { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } } },
-    { type: 'object', additionalProperties: false, required: ['filename', 'content'], properties: { filename: { type: 'string', minLength: 1, maxLength: 255 }, contentType: { type: 'string', maxLength: 200 }, content: { type: 'string', description: 'base64' } } },
-  ],
-};
+const attachment = { anyOf: [{ type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } } }, uploadSchema] };
+const addresses = addressesSchema;
 const numberParams = { type: 'object', properties: { number: { type: 'integer', minimum: 1 } }, required: ['number'] };
 const idParams = { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-z]{20}$' } }, required: ['id'] };
 
-type AddressIn = string | { email: string; name?: string };
-type AttachmentIn = { id: string } | { filename: string; contentType?: string; content: string };
+type AttachmentIn = { id: string } | UploadIn;
 interface ReplyBody {
   text: string;
   html?: string;
@@ -50,15 +36,13 @@ interface ForwardBody {
   from?: string;
 }
 
-const toAddress = (a: AddressIn): Address => (typeof a === 'string' ? { email: a.toLowerCase(), name: '' } : { email: a.email.toLowerCase(), name: a.name ?? '' });
-const toAddresses = (list?: AddressIn[]) => list?.map(toAddress);
 /** Inside the body when the HTML is a whole document: content after </html> is not HTML. */
 const withFooter = (html: string, footer: string) => (/<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${footer}</body>`) : `${html}${footer}`);
 
 /** Replies, forwards, and the delivery controls of each outbound message. */
 export async function replyRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
-  const { worker, secret } = app.deps.outbound;
+  const { worker } = app.deps.outbound;
 
   /**
    * Queues one outbound mail: the ticket message, its queue item and the ticket's new state
@@ -70,12 +54,7 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       const { ticket } = await ticketFor(app, req, number, kind);
       const [messages, orgSettings, department, fromAddresses, supportAddresses] = await Promise.all([messagesOf(db, number), getSettings(db), getDepartment(db, ticket.departmentId), listFromAddresses(db), listSupportAddresses(db)]);
       const settings = { ...orgSettings, ...department?.channel };
-      const from = body.from ? fromAddresses.find((f) => f.enabled && (f.id === body.from || f.address === body.from!.toLowerCase())) : chooseFromAddress(fromAddresses, ticket);
-      if (!from) {
-        throw body.from
-          ? new ApiError(400, 'invalid_request', `${body.from} is not an active From address.`)
-          : new ApiError(409, 'no_from_address', 'No active From address is set up for this ticket’s department; an admin adds one under From addresses.');
-      }
+      const from = fromAddressFor(fromAddresses, body.from, ticket);
       const ours = new Set([...supportAddresses.map((a) => a.address), ...fromAddresses.map((f) => f.address)]);
       const inbound = messages.filter((m) => m.direction === 'in' && !m.flags.includes('bounce'));
       const lastInbound = inbound.at(-1);
@@ -91,29 +70,17 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       const batch = new Batch();
       const attachments = [...(forwarded?.attachments ?? []), ...(await attachmentsFor(batch, body.attachments ?? [], messages))];
       const text = forwarded ? forwardedText(body.text, forwarded) : body.text;
-      const size = Buffer.byteLength(text) + Buffer.byteLength(body.html ?? '') + attachments.reduce((n, a) => n + Math.ceil(a.size / 57) * 78, 0) + 4096;
-      if (from.relayMaxSize && size > from.relayMaxSize) {
-        throw new ApiError(413, 'too_large', `This mail would be about ${mb(size)} with its attachments; the relay of ${from.address} accepts at most ${mb(from.relayMaxSize)} (its SMTP SIZE). Leave out an attachment or share it by link.`);
-      }
-      const id = newId(now);
-      const messageId = ticketMessageId(secret, ticket.number, from.address.split('@')[1]!);
-      // The customer's way into the help centre's portal, under a reply they receive.
+      const size = sizeWithinRelay(from, text, body.html, attachments);
+      const flags: Message['flags'] = [...(kind === 'forward' ? (['forward'] as const) : []), ...(plan.private ? (['private'] as const) : [])];
+      const { item, record } = outboundPair(app, { ticketNumber: ticket.number, kind, plan, from, text, html: body.html, attachments, size, author: { id: req.user!.id, name: req.user!.name }, flags });
+      const id = item.id;
+      // The customer's way into the help centre's portal, under a reply they receive (the
+      // stored record keeps what the agent wrote).
       const footer = kind === 'reply' && !plan.private ? await replyPortalFooter(app, ticket, now) : null;
-      const item: OutboundItem = {
-        id, messageRecordId: id, ticketNumber: ticket.number, kind, messageId,
-        from: plan.from, to: plan.to, cc: plan.cc, bcc: plan.bcc, subject: plan.subject,
-        text: footer ? `${text.trimEnd()}${footer.text}` : text, html: body.html && footer ? withFooter(body.html, footer.html) : body.html,
-        inReplyTo: plan.inReplyTo, references: plan.references,
-        // Agent replies carry no Auto-Submitted (RFC 3834 §5: they are written by a person).
-        headers: {},
-        attachmentIds: attachments.map((a) => a.id), fromAddressId: from.id,
-        state: 'queued', attempts: 0, createdAt: now, queuedAt: now, nextAttemptAt: now,
-      };
-      const record: Message = {
-        id, ticketNumber: ticket.number, direction: 'out', messageId, inReplyTo: plan.inReplyTo, references: plan.references,
-        from: plan.from, to: plan.to, cc: plan.cc, author: { id: req.user!.id, name: req.user!.name }, subject: plan.subject, date: now, receivedAt: now, text, html: body.html ?? null,
-        attachments, verdict: null, envelope: null, flags: [...(kind === 'forward' ? (['forward'] as const) : []), ...(plan.private ? (['private'] as const) : [])], size,
-      };
+      if (footer) {
+        item.text = `${text.trimEnd()}${footer.text}`;
+        if (body.html) item.html = withFooter(body.html, footer.html);
+      }
       // A reply the requester receives waits on the customer; a private note to others does not.
       // Whoever an agent writes to may answer into the ticket: they become participants, so
       // ingest's hijack guard does not split their answer off into a new ticket.
@@ -142,18 +109,12 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
   /** Stored attachments of this ticket by id, and uploads (stored in the batch). */
   async function attachmentsFor(batch: Batch, list: AttachmentIn[], messages: Message[]): Promise<AttachmentMeta[]> {
     const known = new Map(messages.flatMap((m) => m.attachments).map((a) => [a.id, a] as const));
+    const uploads = storeUploads(db, batch, list.filter((a): a is UploadIn => !('id' in a)));
     return list.map((a) => {
-      if ('id' in a) {
-        const meta = known.get(a.id);
-        if (!meta) throw new ApiError(400, 'invalid_request', `Attachment ${a.id} is not one of this ticket's attachments.`);
-        return { ...meta, inline: false };
-      }
-      const content = Buffer.from(a.content, 'base64');
-      const id = newId();
-      const contentType = a.contentType || 'application/octet-stream';
-      batch.put(db.sub.att, id, content);
-      batch.put(db.sub.meta, `att:${id}`, { filename: a.filename, contentType });
-      return { id, filename: a.filename, contentType, size: content.length, inline: false };
+      if (!('id' in a)) return uploads.shift()!;
+      const meta = known.get(a.id);
+      if (!meta) throw new ApiError(400, 'invalid_request', `Attachment ${a.id} is not one of this ticket's attachments.`);
+      return { ...meta, inline: false };
     });
   }
 
@@ -218,8 +179,4 @@ export async function replyRoutes(app: FastifyInstance): Promise<void> {
       return { ...item, state: 'cancelled', finishedAt: Date.now(), lastReply: `Cancelled by ${req.user!.name || req.user!.email}.` };
     }),
   );
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

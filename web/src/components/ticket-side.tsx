@@ -4,6 +4,10 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { formatAddress, formatDate } from '../format.js';
 import { followLink } from '../router.js';
 import { Timeline } from './timeline.js';
+import { DueAndSla } from './due-and-sla.js';
+import { CustomFields } from './custom-fields.js';
+import { TicketLinks } from './ticket-links.js';
+import { ContactCard } from './contact-card.js';
 
 interface Named {
   id: string;
@@ -69,6 +73,7 @@ export function TicketSide({ ticket, me, onChanged }: { ticket: TicketView; me: 
             onChange={() => change({ tags: tags.split(',').map((s) => s.trim()).filter(Boolean) })}
           />
         </label>
+        <DueAndSla ticket={ticket} edits={edits} change={change} />
       </div>
       {error && <p class="error" role="alert">{t('app.error', { message: error })}</p>}
       <dl>
@@ -87,6 +92,9 @@ export function TicketSide({ ticket, me, onChanged }: { ticket: TicketView; me: 
           </>
         )}
       </dl>
+      <CustomFields ticket={ticket} edits={edits} change={change} />
+      <TicketLinks ticket={ticket} edits={edits} change={change} />
+      <ContactCard ticket={ticket} />
       <Timeline number={ticket.number} updatedAt={ticket.updatedAt} />
     </aside>
   );

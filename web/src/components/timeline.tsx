@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { useI18n } from '../i18n.js';
+import { useI18n, type Language } from '../i18n.js';
 import { formatDate } from '../format.js';
 
 interface Entry {
@@ -12,7 +12,27 @@ interface Entry {
   note?: string;
 }
 
-const shown = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function shown(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  // A link: its type and reference, as the side panel lists it.
+  if (Array.isArray(v)) return v.map((x) => (isRecord(x) ? [x.type, x.id].filter(Boolean).join(' ') : String(x))).join(', ') || '—';
+  return String(v);
+}
+
+/** "from → to"; for custom fields only the fields that changed, each by its key. */
+function change(e: Entry, lang: Language): string {
+  if (e.from === undefined && e.to === undefined) return '';
+  if (e.what === 'dueAt') return ` ${typeof e.from === 'number' ? formatDate(e.from, lang) : '—'} → ${typeof e.to === 'number' ? formatDate(e.to, lang) : '—'}`;
+  if (isRecord(e.from) || isRecord(e.to)) {
+    const from = isRecord(e.from) ? e.from : {};
+    const to = isRecord(e.to) ? e.to : {};
+    const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].filter((k) => from[k] !== to[k]);
+    return keys.map((k) => ` ${k}: ${shown(from[k])} → ${shown(to[k])}`).join(';');
+  }
+  return ` ${shown(e.from)} → ${shown(e.to)}`;
+}
 
 /** Who changed what on the ticket, oldest first (GET /tickets/:n/timeline). */
 export function Timeline({ number, updatedAt }: { number: number; updatedAt: number }) {
@@ -29,7 +49,7 @@ export function Timeline({ number, updatedAt }: { number: number; updatedAt: num
         {items.map((e, i) => (
           <li key={i}>
             <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at, lang)}</time> {e.by.name}: {e.what}
-            {e.from !== undefined || e.to !== undefined ? ` ${shown(e.from)} → ${shown(e.to)}` : ''}
+            {change(e, lang)}{e.note ? ` (${e.note})` : ''}
           </li>
         ))}
       </ol>

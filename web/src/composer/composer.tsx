@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type TicketView } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { formatSize } from '../format.js';
+import { AttachFiles, dropTarget } from './attach-files.js';
+import { CannedMenu, insertAtCaret } from './canned-menu.js';
 import { fileAsBase64, parseAddresses, plannedRecipients, type ComposeKind } from './recipients.js';
 import { useDraft, type DraftFields } from './use-draft.js';
 
@@ -82,21 +83,12 @@ export function Composer({ ticket, kind: initialKind, onDone }: { ticket: Ticket
     }
   };
 
-  const addFiles = (list: FileList | null | undefined) => list && setFiles([...files, ...Array.from(list)]);
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    addFiles(e.dataTransfer?.files);
-  };
-
   return (
     <form
       class={`composer card${dragging ? ' dragging' : ''}`}
       aria-label={t(`compose.${kind}`)}
       onSubmit={send}
-      onDragOver={(e) => { if (mail) { e.preventDefault(); setDragging(true); } }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={(e) => mail && onDrop(e)}
+      {...dropTarget(mail, setDragging, (list) => setFiles([...files, ...list]))}
     >
       <h2>{t(`compose.${kind}`)}</h2>
       {mail && (
@@ -126,6 +118,7 @@ export function Composer({ ticket, kind: initialKind, onDone }: { ticket: Ticket
           )}
         </div>
       )}
+      <CannedMenu onInsert={(snippet) => set({ text: insertAtCaret(text.current, fields.text, snippet) })} />
       <label class="text">
         {t(mail ? 'compose.message' : 'compose.note')}
         <textarea ref={text} rows={8} required value={fields.text} onInput={(e) => set({ text: (e.currentTarget as HTMLTextAreaElement).value })} />
@@ -137,23 +130,7 @@ export function Composer({ ticket, kind: initialKind, onDone }: { ticket: Ticket
             <input type="checkbox" checked={fields.private} onChange={(e) => set({ private: (e.currentTarget as HTMLInputElement).checked })} />
             {t('compose.private')}
           </label>
-          <div class="drop">
-            <label>
-              {t('compose.attach')}
-              <input type="file" multiple onChange={(e) => addFiles((e.currentTarget as HTMLInputElement).files)} />
-            </label>
-            <span class="hint">{t('compose.drop')}</span>
-            {files.length > 0 && (
-              <ul class="files" aria-label={t('message.attachments')}>
-                {files.map((f, i) => (
-                  <li key={`${f.name}-${i}`}>
-                    {f.name} <span class="size">({formatSize(f.size)})</span>{' '}
-                    <button type="button" class="link" onClick={() => setFiles(files.filter((_, j) => j !== i))}>{t('compose.remove', { name: f.name })}</button>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </div>
+          <AttachFiles files={files} onChange={setFiles} />
         </>
       )}
       {error && <p class="error" role="alert">{t('app.error', { message: error })}</p>}

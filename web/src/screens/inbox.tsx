@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, type Me, type TicketSummary } from '../api.js';
+import { api, maySend, type Me, type TicketSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useTicketEvents } from '../live.js';
 import { followLink, navigate } from '../router.js';
@@ -9,6 +9,7 @@ import { useKeys } from '../keys.js';
 import { Folders, FOLDERS, type Folder } from '../components/folders.js';
 import { BulkBar } from '../components/bulk-bar.js';
 import { DraftsList } from '../components/drafts-list.js';
+import { useFolderCounts } from '../components/use-folder-counts.js';
 
 interface Page {
   items: TicketSummary[];
@@ -41,6 +42,7 @@ export function Inbox({ me }: { me: Me }) {
   const [selected, setSelected] = useState(0);
   const search = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLOListElement>(null);
+  const { counts, reload: reloadCounts } = useFolderCounts(view);
 
   const load = useCallback(async () => {
     try {
@@ -85,6 +87,7 @@ export function Inbox({ me }: { me: Me }) {
   };
   const allPicked = items.length > 0 && items.every((i) => picked.has(i.number));
   const chooseFolder = (f: Folder) => {
+    reloadCounts();
     setFolder(f);
     setPicked(new Set());
     setSelected(0);
@@ -102,12 +105,14 @@ export function Inbox({ me }: { me: Me }) {
     x: () => items[selected] && pick(items[selected].number, !picked.has(items[selected].number)),
     Enter: () => items[selected] && navigate(`/tickets/${items[selected].number}`),
     '/': () => search.current?.focus(),
+    n: () => maySend(me) && navigate('/new'),
   });
 
   return (
     <section class="inbox" aria-labelledby="inbox-title">
       <div class="inbox-head">
         <h1 id="inbox-title">{t('inbox.title')}</h1>
+        {maySend(me) && <a class="button primary" href="/new" onClick={followLink}>{t('newMail.title')}</a>}
         <form role="search" onSubmit={(e) => e.preventDefault()}>
           <label>
             <span class="sr-only">{t('inbox.search')}</span>
@@ -122,7 +127,7 @@ export function Inbox({ me }: { me: Me }) {
           </label>
         </form>
       </div>
-      <Folders value={folder} onChange={chooseFolder} />
+      <Folders value={folder} onChange={chooseFolder} counts={counts} />
       {folder !== 'trash' && folder !== 'drafts' && <StatusTabs value={view} onChange={(v) => { setView(v); setSelected(0); setPicked(new Set()); }} />}
       {error && <p class="error" role="alert">{t('app.error', { message: error })}</p>}
       {folder === 'drafts' ? <DraftsList /> : (
@@ -135,7 +140,7 @@ export function Inbox({ me }: { me: Me }) {
                 <input type="checkbox" checked={allPicked} onChange={(e) => setPicked((e.currentTarget as HTMLInputElement).checked ? new Set(items.map((i) => i.number)) : new Set())} />
                 {t('inbox.pickAll')}
               </label>
-              {picked.size > 0 && <BulkBar numbers={[...picked]} me={me} inTrash={folder === 'trash'} onDone={() => { setPicked(new Set()); void load(); }} />}
+              {picked.size > 0 && <BulkBar numbers={[...picked]} me={me} inTrash={folder === 'trash'} onDone={() => { setPicked(new Set()); void load(); reloadCounts(); }} />}
             </div>
           )}
           <ol class="tickets" ref={list} aria-label={t('inbox.title')}>
@@ -146,7 +151,7 @@ export function Inbox({ me }: { me: Me }) {
         </>
       )}
       {page?.nextCursor && <button type="button" class="more" onClick={more}>{t('inbox.more')}</button>}
-      <p class="hint">{t('inbox.keys')}</p>
+      <p class="hint">{t(maySend(me) ? 'inbox.keysAgent' : 'inbox.keys')}</p>
     </section>
   );
 }
