@@ -111,13 +111,13 @@ export function Departments() {
           <legend>{w('channelOverride')}</legend>
           {OVERRIDES.map((key) => {
             const v = d?.channel?.[key];
+            const now = v === undefined ? '' : v ? 'on' : 'off';
+            // `selected` on the option: an uncontrolled select keeps what the admin picks.
             return (
               <label key={key}>
                 {w(key)}
-                <select name={key} defaultValue={v === undefined ? '' : v ? 'on' : 'off'}>
-                  <option value="">{w('followOrg')}</option>
-                  <option value="on">{w('on')}</option>
-                  <option value="off">{w('off')}</option>
+                <select name={key}>
+                  {(['', 'on', 'off'] as const).map((o) => <option key={o} value={o} selected={o === now}>{w(o ? o : 'followOrg')}</option>)}
                 </select>
               </label>
             );

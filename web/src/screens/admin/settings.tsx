@@ -78,9 +78,9 @@ export function Settings() {
           <legend>{w('tickets')}</legend>
           <label>
             {w('agentVisibility')}
-            <select name="agentVisibility" defaultValue={settings.agentVisibility}>
-              <option value="own">{w('visibilityOwn')}</option>
-              <option value="all">{w('visibilityAll')}</option>
+            <select name="agentVisibility">
+              <option value="own" selected={settings.agentVisibility === 'own'}>{w('visibilityOwn')}</option>
+              <option value="all" selected={settings.agentVisibility === 'all'}>{w('visibilityAll')}</option>
             </select>
           </label>
           <label>{w('autoCloseDefault')}<input name="autoCloseDays" type="number" min={0} max={365} required defaultValue={String(settings.autoCloseDays)} /></label>

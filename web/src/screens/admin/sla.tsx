@@ -73,9 +73,9 @@ export function SlaPolicies() {
         <label>{w('name')}<input name="name" type="text" required maxLength={100} defaultValue={p?.name ?? ''} /></label>
         <label>
           {w('department')}
-          <select name="department" defaultValue={p?.departmentId ?? ''}>
+          <select name="department">
             <option value="">{w('otherDepartments')}</option>
-            {departments.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+            {departments.map((d) => <option key={d.id} value={d.id} selected={d.id === p?.departmentId}>{d.name}</option>)}
           </select>
         </label>
         <label class="inline"><input type="checkbox" name="enabled" defaultChecked={p?.enabled ?? true} /> {w('enabled')}</label>
