@@ -151,7 +151,7 @@ export function RuleEditor(props: { rule: Rule | null; departments: Department[]
       <li key={`${what}-${i}`} class="part">
         <label>
           {w(what)} {n}
-          <select value={p.kind} onChange={(e) => setList(list.map((x, k) => (k === i ? fresh((e.currentTarget as HTMLSelectElement).value, props.departments) : x)))}>
+          <select aria-label={`${w(what)} ${n}`} value={p.kind} onChange={(e) => setList(list.map((x, k) => (k === i ? fresh((e.currentTarget as HTMLSelectElement).value, props.departments) : x)))}>
             {kinds.map((k) => <option key={k} value={k}>{w(`kind.${k}` as AdminWord)}</option>)}
           </select>
         </label>

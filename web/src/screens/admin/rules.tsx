@@ -7,7 +7,7 @@ import { useWords, type AdminWord } from './words.js';
 
 interface DryRun {
   matched: boolean;
-  changes: Array<{ field: string; from: unknown; to: unknown }>;
+  changes: Array<{ what: string; from: unknown; to: unknown }>;
   comments: string[];
   mails: Array<{ subject: string }>;
 }
@@ -49,6 +49,13 @@ export function Rules() {
   };
   const show = (v: unknown) => (v === null || v === undefined ? '—' : Array.isArray(v) ? v.join(', ') : String(v));
 
+  /** One condition or action in words, e.g. "Subject contains: refund". */
+  const describe = (x: RuleCondition | RuleAction) => {
+    const p = x as Record<string, unknown>;
+    const v = x.kind === 'department' || x.kind === 'setDepartment' ? (departments.find((d) => d.id === p.value)?.name ?? p.value) : (p.value ?? p.subject ?? p.text ?? (p.check ? `${p.check} ${p.result}` : p.timeZone ? `${p.from ?? ''}–${p.to ?? ''} ${p.timeZone}` : undefined));
+    return `${p.negate ? `${w('negate')} ` : ''}${w(`kind.${x.kind}` as AdminWord)}${x.kind === 'stop' ? '' : `: ${show(v)}`}`;
+  };
+
   const current = editing === 'new' ? null : rules.find((r) => r.id === editing);
   return (
     <section aria-labelledby="rules-title">
@@ -66,6 +73,10 @@ export function Rules() {
                 {w('enabledOf', { name: r.name })}
               </label>
             </div>
+            <p class="rule-summary">
+              {r.conditions.length ? `${w('if')} ${r.conditions.map(describe).join('; ')}. ` : ''}
+              {`${w('actionsThen')}: ${r.actions.map(describe).join('; ')}.`}
+            </p>
             <div class="buttons">
               <button type="button" disabled={i === 0} aria-label={w('moveUp', { name: r.name })} onClick={() => move(i, -1)}>↑</button>
               <button type="button" disabled={i === rules.length - 1} aria-label={w('moveDown', { name: r.name })} onClick={() => move(i, 1)}>↓</button>
@@ -81,7 +92,7 @@ export function Rules() {
                 <p><strong>{tried.result.matched ? w('wouldMatch') : w('wouldNotMatch')}</strong></p>
                 {tried.result.matched && (
                   <ul>
-                    {tried.result.changes.map((c, k) => <li key={`c${k}`}>{w('changeLine', { field: c.field, from: show(c.from), to: show(c.to) })}</li>)}
+                    {tried.result.changes.map((c, k) => <li key={`c${k}`}>{w('changeLine', { field: c.what, from: show(c.from), to: show(c.to) })}</li>)}
                     {tried.result.comments.map((c, k) => <li key={`n${k}`}>{w('commentLine', { text: c })}</li>)}
                     {tried.result.mails.map((m, k) => <li key={`m${k}`}>{w('mailLine', { subject: m.subject })}</li>)}
                     {tried.result.changes.length + tried.result.comments.length + tried.result.mails.length === 0 && <li>{w('noChange')}</li>}
