@@ -33,7 +33,7 @@ export function DailyChart(props: { days: Array<{ date: string; bars: number; li
         {[0, max / 2, max].map((v) => (
           <g key={v} aria-hidden="true">
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} class="grid" />
-            <text x={PAD.left - 4} y={y(v) + 4} textAnchor="end">{Number.isInteger(v) ? v : v.toFixed(1)}</text>
+            <text x={PAD.left - 4} y={y(v) + 4} text-anchor="end">{Number.isInteger(v) ? v : v.toFixed(1)}</text>
           </g>
         ))}
         {days.map((d, i) => (
@@ -43,7 +43,7 @@ export function DailyChart(props: { days: Array<{ date: string; bars: number; li
         ))}
         <polyline class="line" fill="none" points={days.map((d, i) => `${x(i)},${y(d.line)}`).join(' ')} />
         {days.map((d, i) => <circle key={d.date} class="dot" cx={x(i)} cy={y(d.line)} r={2.5} />)}
-        {days.map((d, i) => (i % every === 0 ? <text key={d.date} x={x(i)} y={H - 6} textAnchor="middle">{d.date.slice(5)}</text> : null))}
+        {days.map((d, i) => (i % every === 0 ? <text key={d.date} x={x(i)} y={H - 6} text-anchor="middle">{d.date.slice(5)}</text> : null))}
       </svg>
       <figcaption class="legend">
         <span class="key bar-key" aria-hidden="true" /> {props.barName} <span class="key line-key" aria-hidden="true" /> {props.lineName}
@@ -65,7 +65,7 @@ export function BarList(props: { rows: Array<{ name: string; value: number }>; l
           const len = ((W - labelW - 40) * r.value) / max;
           return (
             <g key={r.name} transform={`translate(0 ${i * rowH + 2})`}>
-              <text x={labelW - 6} y={rowH / 2 + 4} textAnchor="end">{r.name.length > 22 ? `${r.name.slice(0, 21)}…` : r.name}</text>
+              <text x={labelW - 6} y={rowH / 2 + 4} text-anchor="end">{r.name.length > 22 ? `${r.name.slice(0, 21)}…` : r.name}</text>
               <rect class="bar" x={labelW} y={3} width={Math.max(len, r.value ? 2 : 0)} height={rowH - 6} />
               <text x={labelW + len + 6} y={rowH / 2 + 4}>{r.value}</text>
             </g>

@@ -49,7 +49,7 @@ export function Dashboard() {
   const table = (id: string, caption: string, rows: Array<Figures & { key: string }>, name: (k: string) => string) => (
     <div class="scroll">
       <table class="admin-table" id={id}>
-        <caption>{caption}</caption>
+        <caption class="sr-only">{caption}</caption>
         <thead>
           <tr>
             <th scope="col">{w('name')}</th><th scope="col">{w('stat.total')}</th><th scope="col">{w('stat.open')}</th><th scope="col">{w('stat.overdue')}</th>
