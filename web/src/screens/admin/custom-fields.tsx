@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { CUSTOM_FIELD_TYPES, type CustomFieldDefinition, type CustomFieldType } from '../../../../src/desk/custom-fields.js';
-import { changer, field, useList } from './shared.js';
+import { changer, field, ListTable, useList } from './shared.js';
 import { useWords, type AdminWord } from './words.js';
 
 /**
@@ -29,26 +29,19 @@ export function CustomFields() {
     <section aria-labelledby="fields-title">
       <h2 id="fields-title">{w('customFields')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <div class="scroll">
-        <table class="admin-table">
-          <thead>
-            <tr><th scope="col">{w('label')}</th><th scope="col">{w('key')}</th><th scope="col">{w('type')}</th><th scope="col">{w('options')}</th><th scope="col"><span class="sr-only">{w('actions')}</span></th></tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((f) => (
-              <tr key={f.key}>
-                <th scope="row">{f.label}</th>
-                <td><code>{f.key}</code></td>
-                <td>{w(`type.${f.type}` as AdminWord)}</td>
-                <td>{f.options?.join(', ') ?? '—'}</td>
-                <td>
-                  <button type="button" aria-label={w('deleteOf', { name: f.label })} onClick={() => confirm(w('deleteFieldConfirm', { name: f.label })) && run(() => api(`/custom-fields/${f.key}`, { method: 'DELETE' }))}>{w('delete')}</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable head={[w('label'), w('key'), w('type'), w('options')]} actions={w('actions')}>
+        {(items ?? []).map((f) => (
+          <tr key={f.key}>
+            <th scope="row">{f.label}</th>
+            <td><code>{f.key}</code></td>
+            <td>{w(`type.${f.type}` as AdminWord)}</td>
+            <td>{f.options?.join(', ') ?? '—'}</td>
+            <td>
+              <button type="button" aria-label={w('deleteOf', { name: f.label })} onClick={() => confirm(w('deleteFieldConfirm', { name: f.label })) && run(() => api(`/custom-fields/${f.key}`, { method: 'DELETE' }))}>{w('delete')}</button>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {items?.length === 0 && <p class="empty">{w('noFields')}</p>}
       <form class="admin-form" onSubmit={add} aria-labelledby="field-add-title">
         <h3 id="field-add-title">{w('addField')}</h3>

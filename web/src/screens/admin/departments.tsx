@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
-import { changer, field, fieldNumber, useList, type UserSummary } from './shared.js';
+import { changer, field, fieldNumber, ListTable, useList, type UserSummary } from './shared.js';
 import { useWords } from './words.js';
 
 interface Member {
@@ -136,24 +136,17 @@ export function Departments() {
     <section aria-labelledby="departments-title">
       <h2 id="departments-title">{w('departments')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <div class="scroll">
-        <table class="admin-table">
-          <thead>
-            <tr><th scope="col">{w('name')}</th><th scope="col">{w('members')}</th><th scope="col">{w('autoCloseShort')}</th><th scope="col">{w('ratingShort')}</th><th scope="col"><span class="sr-only">{w('actions')}</span></th></tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((d) => (
-              <tr key={d.id}>
-                <th scope="row">{d.name}</th>
-                <td>{d.members.map((m) => m.name).join(', ') || '—'}</td>
-                <td>{d.autoCloseDays ?? w('deskDefault')}</td>
-                <td>{(ratings?.departments ?? []).includes(d.id) ? w('yes') : w('no')}</td>
-                <td><button type="button" aria-label={w('editOf', { name: d.name })} onClick={() => setEditing(d.id)}>{w('editButton')}</button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable head={[w('name'), w('members'), w('autoCloseShort'), w('ratingShort')]} actions={w('actions')}>
+        {(items ?? []).map((d) => (
+          <tr key={d.id}>
+            <th scope="row">{d.name}</th>
+            <td>{d.members.map((m) => m.name).join(', ') || '—'}</td>
+            <td>{d.autoCloseDays ?? w('deskDefault')}</td>
+            <td>{(ratings?.departments ?? []).includes(d.id) ? w('yes') : w('no')}</td>
+            <td><button type="button" aria-label={w('editOf', { name: d.name })} onClick={() => setEditing(d.id)}>{w('editButton')}</button></td>
+          </tr>
+        ))}
+      </ListTable>
       {edited ? form(edited) : form(null)}
     </section>
   );

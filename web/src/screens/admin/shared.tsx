@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 
@@ -64,6 +65,26 @@ export function SecretOnce({ label, value, warning }: { label: string; value: st
       <p><strong>{label}</strong></p>
       <p><code data-secret>{value}</code></p>
       <p class="hint">{warning}</p>
+    </div>
+  );
+}
+
+/**
+ * A list as a table that scrolls sideways inside its own box on a phone. `actions` names a
+ * last column of buttons for screen readers (it has no visible heading).
+ */
+export function ListTable({ head, actions, children }: { head: string[]; actions?: string; children: ComponentChildren }) {
+  return (
+    <div class="scroll">
+      <table class="admin-table">
+        <thead>
+          <tr>
+            {head.map((h) => <th key={h} scope="col">{h}</th>)}
+            {actions && <th scope="col"><span class="sr-only">{actions}</span></th>}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useI18n } from '../../i18n.js';
 import type { BusinessCalendar, Weekday } from '../../../../src/desk/business-hours.js';
 import type { SlaPolicy, SlaTarget } from '../../../../src/desk/sla.js';
 import { PRIORITIES } from '../../../../src/desk/types.js';
-import { changer, field, useList, type Department } from './shared.js';
+import { changer, field, ListTable, useList, type Department } from './shared.js';
 import { useWords, type AdminWord } from './words.js';
 
 // Monday first, as office hours are read; the API's week keys are the same names.
@@ -129,27 +129,20 @@ export function SlaPolicies() {
     <section aria-labelledby="sla-title">
       <h2 id="sla-title">{w('sla')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <div class="scroll">
-        <table class="admin-table">
-          <thead>
-            <tr><th scope="col">{w('name')}</th><th scope="col">{w('department')}</th><th scope="col">{w('targetsShort')}</th><th scope="col">{w('enabled')}</th><th scope="col"><span class="sr-only">{w('actions')}</span></th></tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((p) => (
-              <tr key={p.id}>
-                <th scope="row">{p.name}</th>
-                <td>{deptName(p.departmentId)}</td>
-                <td>{summary(p)}</td>
-                <td>{p.enabled ? w('yes') : w('no')}</td>
-                <td class="buttons">
-                  <button type="button" aria-label={w('editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{w('editButton')}</button>
-                  <button type="button" aria-label={w('deleteOf', { name: p.name })} onClick={() => confirm(w('deleteConfirm', { name: p.name })) && run(() => api(`/sla-policies/${p.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable head={[w('name'), w('department'), w('targetsShort'), w('enabled')]} actions={w('actions')}>
+        {(items ?? []).map((p) => (
+          <tr key={p.id}>
+            <th scope="row">{p.name}</th>
+            <td>{deptName(p.departmentId)}</td>
+            <td>{summary(p)}</td>
+            <td>{p.enabled ? w('yes') : w('no')}</td>
+            <td class="buttons">
+              <button type="button" aria-label={w('editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{w('editButton')}</button>
+              <button type="button" aria-label={w('deleteOf', { name: p.name })} onClick={() => confirm(w('deleteConfirm', { name: p.name })) && run(() => api(`/sla-policies/${p.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {edited ? form(edited) : form(null)}
     </section>
   );

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { formatDate } from '../../format.js';
 import { useI18n } from '../../i18n.js';
-import { changer, field, SecretOnce, useList, type UserSummary } from './shared.js';
+import { changer, field, ListTable, SecretOnce, useList, type UserSummary } from './shared.js';
 import { useWords } from './words.js';
 
 interface Token {
@@ -40,28 +40,21 @@ export function Tokens() {
       <p class="hint">{w('tokensHint')}</p>
       {error && <p class="error" role="alert">{error}</p>}
       {made && <SecretOnce label={w('tokenMade', { name: made.name })} value={made.token} warning={w('shownOnce')} />}
-      <div class="scroll">
-        <table class="admin-table">
-          <thead>
-            <tr><th scope="col">{w('name')}</th><th scope="col">{w('owner')}</th><th scope="col">{w('createdAt')}</th><th scope="col">{w('lastUsed')}</th><th scope="col"><span class="sr-only">{w('actions')}</span></th></tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((t) => (
-              <tr key={t.id}>
-                <th scope="row">{t.name}</th>
-                <td>{owner(t.userId)}</td>
-                <td>{formatDate(t.createdAt, lang)}</td>
-                <td>{t.lastUsedAt ? formatDate(t.lastUsedAt, lang) : w('never')}</td>
-                <td>
-                  <button type="button" aria-label={w('revokeOf', { name: t.name })} onClick={() => confirm(w('revokeConfirm', { name: t.name })) && run(() => api(`/tokens/${t.id}`, { method: 'DELETE' }))}>
-                    {w('revoke')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable head={[w('name'), w('owner'), w('createdAt'), w('lastUsed')]} actions={w('actions')}>
+        {(items ?? []).map((t) => (
+          <tr key={t.id}>
+            <th scope="row">{t.name}</th>
+            <td>{owner(t.userId)}</td>
+            <td>{formatDate(t.createdAt, lang)}</td>
+            <td>{t.lastUsedAt ? formatDate(t.lastUsedAt, lang) : w('never')}</td>
+            <td>
+              <button type="button" aria-label={w('revokeOf', { name: t.name })} onClick={() => confirm(w('revokeConfirm', { name: t.name })) && run(() => api(`/tokens/${t.id}`, { method: 'DELETE' }))}>
+                {w('revoke')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {items?.length === 0 && <p class="empty">{w('noTokens')}</p>}
       <form class="admin-form" onSubmit={add} aria-labelledby="token-add-title">
         <h3 id="token-add-title">{w('addToken')}</h3>

@@ -1,15 +1,6 @@
 import { api } from '../../api.js';
-import { changer, field, useList, type Department } from './shared.js';
+import { changer, field, useList, type Department, type UserSummary as User } from './shared.js';
 import { useWords } from './words.js';
-
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'agent' | 'basic';
-  departments: string[];
-  active: boolean;
-}
 
 const ROLES = ['admin', 'agent', 'basic'] as const;
 

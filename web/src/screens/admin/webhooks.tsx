@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
 import { formatDate } from '../../format.js';
 import { useI18n } from '../../i18n.js';
-import { changer, field, SecretOnce, useList } from './shared.js';
+import { changer, field, ListTable, SecretOnce, useList } from './shared.js';
 import { useWords } from './words.js';
 
 interface Hook {
@@ -52,28 +52,21 @@ export function Webhooks() {
       <p class="hint">{w('webhooksHint')}</p>
       {error && <p class="error" role="alert">{error}</p>}
       {made && <SecretOnce label={w('secretOf', { url: made.url })} value={made.secret} warning={w('shownOnce')} />}
-      <div class="scroll">
-        <table class="admin-table">
-          <thead>
-            <tr><th scope="col">URL</th><th scope="col">{w('events')}</th><th scope="col">{w('enabled')}</th><th scope="col"><span class="sr-only">{w('actions')}</span></th></tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((h) => (
-              <tr key={h.id}>
-                <th scope="row" class="break">{h.url}</th>
-                <td>{h.events.join(', ')}</td>
-                <td>
-                  <input type="checkbox" aria-label={w('enabledOf', { name: h.url })} checked={h.enabled} onChange={(e) => run(() => api(`/webhooks/${h.id}`, { method: 'PATCH', json: { enabled: (e.currentTarget as HTMLInputElement).checked } }))} />
-                </td>
-                <td class="buttons">
-                  <button type="button" aria-label={w('deliveriesOf', { name: h.url })} onClick={() => showLog(h.id)}>{w('deliveries')}</button>
-                  <button type="button" aria-label={w('deleteOf', { name: h.url })} onClick={() => confirm(w('deleteConfirm', { name: h.url })) && run(() => api(`/webhooks/${h.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable head={['URL', w('events'), w('enabled')]} actions={w('actions')}>
+        {(items ?? []).map((h) => (
+          <tr key={h.id}>
+            <th scope="row" class="break">{h.url}</th>
+            <td>{h.events.join(', ')}</td>
+            <td>
+              <input type="checkbox" aria-label={w('enabledOf', { name: h.url })} checked={h.enabled} onChange={(e) => run(() => api(`/webhooks/${h.id}`, { method: 'PATCH', json: { enabled: (e.currentTarget as HTMLInputElement).checked } }))} />
+            </td>
+            <td class="buttons">
+              <button type="button" aria-label={w('deliveriesOf', { name: h.url })} onClick={() => showLog(h.id)}>{w('deliveries')}</button>
+              <button type="button" aria-label={w('deleteOf', { name: h.url })} onClick={() => confirm(w('deleteConfirm', { name: h.url })) && run(() => api(`/webhooks/${h.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {logged && log && (
         <section aria-labelledby="deliveries-title">
           <h3 id="deliveries-title">{w('deliveriesOf', { name: logged.url })}</h3>
