@@ -60,6 +60,8 @@ describe('the statistics dashboard', () => {
     expect(await salesRow.locator('th').textContent()).toBe('Sales');
     expect(await salesRow.locator('td').first().textContent()).toBe('1');
     expect(await page.locator('#by-agent tr[data-key="unassigned"] td').first().textContent()).toBe('4');
+    expect(await page.locator('#by-address tr[data-key="sales@support.test"] td').first().textContent()).toBe('1');
+    expect(await page.locator('#by-address tr[data-key="support@support.test"] td').first().textContent()).toBe('3');
     await screenshot(page, 'admin-dashboard');
     expect(await axeAudit(page, 'dashboard')).toEqual([]);
   });

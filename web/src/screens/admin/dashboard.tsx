@@ -127,6 +127,9 @@ export function Dashboard() {
           <h3>{w('perAgent')}</h3>
           <BarList rows={bars(stats.byAgent, agentName)} label={sentence(w('perAgent'), bars(stats.byAgent, agentName))} />
           {table('by-agent', w('perAgent'), stats.byAgent, agentName)}
+          <h3>{w('perAddress')}</h3>
+          <BarList rows={bars(stats.bySupportAddress, String)} label={sentence(w('perAddress'), bars(stats.bySupportAddress, String))} />
+          {table('by-address', w('perAddress'), stats.bySupportAddress, String)}
         </>
       )}
     </section>

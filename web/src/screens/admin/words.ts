@@ -250,6 +250,7 @@ const en = {
   closed: 'Closed',
   perDepartment: 'Tickets per department',
   perAgent: 'Tickets per agent',
+  perAddress: 'Tickets per support address',
   unassigned: 'Unassigned',
 };
 type Words = typeof en;
@@ -492,6 +493,7 @@ const es: Words = {
   closed: 'Cerrados',
   perDepartment: 'Tiques por departamento',
   perAgent: 'Tiques por agente',
+  perAddress: 'Tiques por dirección de soporte',
   unassigned: 'Sin asignar',
 };
 
