@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, startTestApp, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
 import { Batch } from '../../src/store/db.js';
-import { getDepartment, getSettings, putDepartment, putSettings, putSupportAddress } from '../../src/store/directory.js';
+import { putSupportAddress } from '../../src/store/directory.js';
 import type { DeskSettings } from '../../src/desk/types.js';
 import { startRelay, waitFor, type Relay } from './relays.js';
 import { addFromAddress, customerWrites, parse, ticket } from './fixtures.js';
@@ -34,10 +34,9 @@ describe('which From, which recipients, what attachments', () => {
     await Promise.all([relay?.close(), small?.close()]);
   });
 
+  /** Through the API, as the panel's channel settings screen does. */
   async function setSettings(change: Partial<DeskSettings>) {
-    const batch = new Batch();
-    putSettings(app.db, batch, { ...(await getSettings(app.db)), ...change });
-    await app.db.commit(batch, true);
+    expect((await app.api('/api/v1/settings', { method: 'PATCH', json: change })).status).toBe(200);
   }
 
   /** Replies and returns the mail as the relay got it, parsed, with its delivery record id. */
@@ -80,17 +79,14 @@ describe('which From, which recipients, what attachments', () => {
     expect(parsed.from?.value[0]).toMatchObject({ address: 'team@support.test', name: 'Admin' });
     await setSettings({ autoCcSupport: false, agentNameInFrom: false });
 
-    // The department overrides the organisation.
-    const department = (await getDepartment(app.db, departmentId))!;
-    const batch = new Batch();
-    putDepartment(app.db, batch, { ...department, channel: { agentNameInFrom: true } });
-    await app.db.commit(batch, true);
+    // The department overrides the organisation; an empty override follows it again.
+    const override = (channel: Record<string, boolean>) => app.api(`/api/v1/departments/${departmentId}`, { method: 'PATCH', json: { channel } });
+    expect((await json(override({ agentNameInFrom: true }))).channel).toEqual({ agentNameInFrom: true });
     const overridden = await replyAndReceive(number, { text: 'Department style' });
     expect(overridden.parsed.from?.value[0]).toMatchObject({ address: 'team@support.test', name: 'Admin' });
     expect(overridden.parsed.cc).toBeUndefined();
-    const restore = new Batch();
-    putDepartment(app.db, restore, department);
-    await app.db.commit(restore, true);
+    expect((await json(override({}))).channel).toBeUndefined();
+    expect((await replyAndReceive(number, { text: 'Organisation style' })).parsed.from?.value[0]).toMatchObject({ address: 'team@support.test', name: 'Team' });
   });
 
   it('attaches a stored attachment of the ticket and an uploaded file; refuses one from elsewhere', async () => {

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { baseUrl, json, startTestApp, type TestApp } from '../helpers/app.js';
+import { json, type TestApp } from '../helpers/app.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
 import { startRelay, type Relay } from '../outbound/relays.js';
-import { launchChromium, logInThroughPanel, screenshot } from './browser.js';
+import { screenshot } from './browser.js';
+import { axeAudit, openAdminPanel } from './admin-panel.js';
 
 // An admin sets the desk up in the panel: a support alias and its intake switch (the MX
 // obeys at once), a From address on a real relay with its connection test, a new user.
-
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 describe('the admin screens in Chromium', () => {
   let app: TestApp;
@@ -18,21 +16,15 @@ describe('the admin screens in Chromium', () => {
   let page: Page;
   let base: string;
   const violations: string[] = [];
-  const audit = async (where: string) => {
-    const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-    violations.push(...result.violations.map((v) => `${where}: ${v.id} ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
-  };
+  const audit = async (where: string) => void violations.push(...(await axeAudit(page, where)));
+
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    [app, relay, browser] = await Promise.all([startTestApp(), startRelay('plain'), launchChromium()]);
-    base = baseUrl(app);
-    // axe opens a helper page in the same context, which browser.newPage() does not allow.
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' })).newPage();
-    await logInThroughPanel(page, base);
+    [{ app, browser, page, base, close }, relay] = await Promise.all([openAdminPanel(), startRelay('plain')]);
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+    await close?.();
     await relay?.close();
   });
 

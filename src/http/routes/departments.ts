@@ -15,12 +15,15 @@ const deptFields = {
   name: { type: 'string', minLength: 1, maxLength: 100 },
   autoCloseDays: { type: ['integer', 'null'], minimum: 0, maximum: 365 },
   members: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 40 } },
+  /** This department's replies differ from the organisation's channel settings; {} = none differ. */
+  channel: { type: 'object', additionalProperties: false, properties: { autoCcSupport: { type: 'boolean' }, agentNameInFrom: { type: 'boolean' } } },
 } as const;
 
 interface DeptInput {
   name?: string;
   autoCloseDays?: number | null;
   members?: string[];
+  channel?: Department['channel'];
 }
 
 export async function departmentRoutes(app: FastifyInstance): Promise<void> {
@@ -60,7 +63,11 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
         throw new ApiError(409, 'name_taken', `A department named ${input.name} exists already.`);
       }
       const at = app.deps.now();
-      const d: Department = { id: newId(at), name: input.name, createdAt: at, ...(input.autoCloseDays != null ? { autoCloseDays: input.autoCloseDays } : {}) };
+      const d: Department = {
+        id: newId(at), name: input.name, createdAt: at,
+        ...(input.autoCloseDays != null ? { autoCloseDays: input.autoCloseDays } : {}),
+        ...(input.channel && Object.keys(input.channel).length ? { channel: input.channel } : {}),
+      };
       const batch = new Batch();
       putDepartment(db, batch, d);
       if (input.members) await setMembers(batch, d.id, input.members);
@@ -86,6 +93,9 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
       const d: Department = { ...previous, name: input.name ?? previous.name };
       if (input.autoCloseDays === null) delete d.autoCloseDays;
       else if (input.autoCloseDays !== undefined) d.autoCloseDays = input.autoCloseDays;
+      // The override replaces the previous one whole: a key left out follows the organisation.
+      if (input.channel && Object.keys(input.channel).length) d.channel = input.channel;
+      else if (input.channel) delete d.channel;
       const batch = new Batch();
       putDepartment(db, batch, d);
       if (input.members) await setMembers(batch, id, input.members);
@@ -100,6 +110,11 @@ export async function departmentRoutes(app: FastifyInstance): Promise<void> {
     autoCloseDays: { type: 'integer', minimum: 0, maximum: 365 },
     reopenWindowDays: { type: 'integer', minimum: 0, maximum: 3650 },
     acknowledge: { type: 'boolean' },
+    // The channel settings (issue 2): the panel's settings screen switches them.
+    contactFromReplyTo: { type: 'boolean' },
+    originalSenderCommand: { type: 'boolean' },
+    autoCcSupport: { type: 'boolean' },
+    agentNameInFrom: { type: 'boolean' },
   } as const;
 
   app.get('/settings', async (req) => {

@@ -1,9 +1,17 @@
 import { followLink } from '../../router.js';
+import { Dashboard } from './dashboard.js';
+import { Departments } from './departments.js';
+import { Settings } from './settings.js';
 import { SupportAddresses } from './support-addresses.js';
 import { FromAddresses } from './from-addresses.js';
 import { Users } from './users.js';
 import { Domains } from './domains.js';
 import { Backup } from './backup.js';
+import { SlaPolicies } from './sla.js';
+import { Rules } from './rules.js';
+import { CustomFields } from './custom-fields.js';
+import { Webhooks } from './webhooks.js';
+import { Tokens } from './tokens.js';
 import { useWords, type AdminWord } from './words.js';
 
 // The admin screens, loaded on demand (app.tsx imports this module lazily): agents never
@@ -12,9 +20,17 @@ import { useWords, type AdminWord } from './words.js';
 const SECTIONS: Array<[string, AdminWord, () => preact.JSX.Element]> = [
   ['support-addresses', 'support', () => <SupportAddresses />],
   ['from-addresses', 'from', () => <FromAddresses />],
+  ['departments', 'departments', () => <Departments />],
   ['users', 'users', () => <Users />],
   ['domains', 'domains', () => <Domains />],
   ['backup', 'backup', () => <Backup />],
+  ['settings', 'settings', () => <Settings />],
+  ['sla', 'sla', () => <SlaPolicies />],
+  ['rules', 'rules', () => <Rules />],
+  ['custom-fields', 'customFields', () => <CustomFields />],
+  ['webhooks', 'webhooks', () => <Webhooks />],
+  ['tokens', 'tokens', () => <Tokens />],
+  ['dashboard', 'dashboard', () => <Dashboard />],
 ];
 
 export function Admin({ section }: { section: string }) {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
-import { changer, field, useList } from './shared.js';
+import { changer, field, ListTable, useList } from './shared.js';
 import { useWords } from './words.js';
 
 interface FromAddress {
@@ -52,33 +52,28 @@ export function FromAddresses() {
     <section aria-labelledby="from-title">
       <h2 id="from-title">{w('from')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <table class="admin-table">
-        <thead>
-          <tr><th scope="col">{w('address')}</th><th scope="col">{w('relayHost')}</th><th scope="col">{w('security')}</th><th scope="col">{w('enabled')}</th><th scope="col"><span class="sr-only">{w('test')}</span></th></tr>
-        </thead>
-        <tbody>
-          {(items ?? []).map((f) => {
-            const result = tests[f.id];
-            return (
-              <tr key={f.id}>
-                <th scope="row">{f.name ? `${f.name} <${f.address}>` : f.address}{f.isDefault && <span class="chip"> {w('isDefault')}</span>}</th>
-                <td>{f.relay.host}:{f.relay.port}</td>
-                <td>{w(f.relay.security)}</td>
-                <td>{f.enabled ? w('yes') : w('no')}</td>
-                <td class="row-actions">
-                  <button type="button" aria-label={w('testOf', { address: f.address })} onClick={() => test(f)}>{w('test')}</button>{' '}
-                  <button type="button" aria-label={w('edit', { address: f.address })} onClick={() => setEditing(f)}>{w('editButton')}</button>
-                  {result && (
-                    <p role="status" class={result === 'testing' ? 'testing' : result.ok ? 'ok' : 'error'} data-test-result={result === 'testing' ? 'testing' : result.ok ? 'ok' : 'failed'}>
-                      {result === 'testing' ? w('testing') : result.message}
-                    </p>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ListTable head={[w('address'), w('relayHost'), w('security'), w('enabled')]} actions={w('test')}>
+        {(items ?? []).map((f) => {
+          const result = tests[f.id];
+          return (
+            <tr key={f.id}>
+              <th scope="row">{f.name ? `${f.name} <${f.address}>` : f.address}{f.isDefault && <span class="chip"> {w('isDefault')}</span>}</th>
+              <td>{f.relay.host}:{f.relay.port}</td>
+              <td>{w(f.relay.security)}</td>
+              <td>{f.enabled ? w('yes') : w('no')}</td>
+              <td class="row-actions">
+                <button type="button" aria-label={w('testOf', { address: f.address })} onClick={() => test(f)}>{w('test')}</button>{' '}
+                <button type="button" aria-label={w('edit', { address: f.address })} onClick={() => setEditing(f)}>{w('editButton')}</button>
+                {result && (
+                  <p role="status" class={result === 'testing' ? 'testing' : result.ok ? 'ok' : 'error'} data-test-result={result === 'testing' ? 'testing' : result.ok ? 'ok' : 'failed'}>
+                    {result === 'testing' ? w('testing') : result.message}
+                  </p>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </ListTable>
       {editing === null && <button type="button" onClick={() => setEditing('new')}>{w('addFrom')}</button>}
       {editing !== null && (
         <form class="admin-form" onSubmit={save} aria-labelledby="from-form-title" key={current?.id ?? 'new'}>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../../api.js';
 
@@ -38,3 +39,52 @@ export function changer(setError: (e: string) => void, reload: () => Promise<voi
 }
 
 export const field = (form: HTMLFormElement, name: string) => String(new FormData(form).get(name) ?? '').trim();
+
+export interface UserSummary {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'agent' | 'basic';
+  departments: string[];
+  active: boolean;
+}
+
+export const fieldNumber = (form: HTMLFormElement, name: string): number | null => {
+  const v = field(form, name);
+  return v === '' ? null : Number(v);
+};
+
+/**
+ * A secret the server shows once (API token, webhook signing secret): in a live region so a
+ * screen reader announces it, selectable as one piece, with the warning that it will not
+ * come back.
+ */
+export function SecretOnce({ label, value, warning }: { label: string; value: string; warning: string }) {
+  return (
+    <div class="secret card" role="status">
+      <p><strong>{label}</strong></p>
+      <p><code data-secret>{value}</code></p>
+      <p class="hint">{warning}</p>
+    </div>
+  );
+}
+
+/**
+ * A list as a table that scrolls sideways inside its own box on a phone. `actions` names a
+ * last column of buttons for screen readers (it has no visible heading).
+ */
+export function ListTable({ head, actions, children }: { head: string[]; actions?: string; children: ComponentChildren }) {
+  return (
+    <div class="scroll">
+      <table class="admin-table">
+        <thead>
+          <tr>
+            {head.map((h) => <th key={h} scope="col">{h}</th>)}
+            {actions && <th scope="col"><span class="sr-only">{actions}</span></th>}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,5 +1,5 @@
 import { api } from '../../api.js';
-import { changer, field, useList, type Department } from './shared.js';
+import { changer, field, ListTable, useList, type Department } from './shared.js';
 import { useWords } from './words.js';
 
 interface SupportAddress {
@@ -29,28 +29,23 @@ export function SupportAddresses() {
     <section aria-labelledby="support-title">
       <h2 id="support-title">{w('support')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <table class="admin-table">
-        <thead>
-          <tr><th scope="col">{w('address')}</th><th scope="col">{w('name')}</th><th scope="col">{w('department')}</th><th scope="col">{w('intake')}</th></tr>
-        </thead>
-        <tbody>
-          {(items ?? []).map((a) => (
-            <tr key={a.address}>
-              <th scope="row">{a.address}{a.isDefault && <span class="chip"> {w('isDefault')}</span>}</th>
-              <td>{a.name}</td>
-              <td>{deptName(a.departmentId)}</td>
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label={w('intakeOf', { address: a.address })}
-                  checked={a.intake}
-                  onChange={(e) => run(() => api(`/support-addresses/${encodeURIComponent(a.address)}`, { method: 'PATCH', json: { intake: (e.currentTarget as HTMLInputElement).checked } }))}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable head={[w('address'), w('name'), w('department'), w('intake')]}>
+        {(items ?? []).map((a) => (
+          <tr key={a.address}>
+            <th scope="row">{a.address}{a.isDefault && <span class="chip"> {w('isDefault')}</span>}</th>
+            <td>{a.name}</td>
+            <td>{deptName(a.departmentId)}</td>
+            <td>
+              <input
+                type="checkbox"
+                aria-label={w('intakeOf', { address: a.address })}
+                checked={a.intake}
+                onChange={(e) => run(() => api(`/support-addresses/${encodeURIComponent(a.address)}`, { method: 'PATCH', json: { intake: (e.currentTarget as HTMLInputElement).checked } }))}
+              />
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <form class="admin-form" onSubmit={add} aria-labelledby="alias-title">
         <h3 id="alias-title">{w('addAlias')}</h3>
         <label>{w('address')}<input name="address" type="email" required /></label>

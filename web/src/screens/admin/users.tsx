@@ -1,15 +1,6 @@
 import { api } from '../../api.js';
-import { changer, field, useList, type Department } from './shared.js';
+import { changer, field, ListTable, useList, type Department, type UserSummary as User } from './shared.js';
 import { useWords } from './words.js';
-
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'agent' | 'basic';
-  departments: string[];
-  active: boolean;
-}
 
 const ROLES = ['admin', 'agent', 'basic'] as const;
 
@@ -33,25 +24,20 @@ export function Users() {
     <section aria-labelledby="users-title">
       <h2 id="users-title">{w('users')}</h2>
       {error && <p class="error" role="alert">{error}</p>}
-      <table class="admin-table">
-        <thead>
-          <tr><th scope="col">{w('email')}</th><th scope="col">{w('name')}</th><th scope="col">{w('role')}</th><th scope="col">{w('department')}</th></tr>
-        </thead>
-        <tbody>
-          {(items ?? []).map((u) => (
-            <tr key={u.id}>
-              <th scope="row">{u.email}</th>
-              <td>{u.name}</td>
-              <td>
-                <select aria-label={w('roleOf', { email: u.email })} value={u.role} onChange={(e) => run(() => api(`/users/${u.id}`, { method: 'PATCH', json: { role: (e.currentTarget as HTMLSelectElement).value } }))}>
-                  {ROLES.map((r) => <option key={r} value={r}>{w(r)}</option>)}
-                </select>
-              </td>
-              <td>{u.departments.map((id) => departments.find((d) => d.id === id)?.name ?? id).join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable head={[w('email'), w('name'), w('role'), w('department')]}>
+        {(items ?? []).map((u) => (
+          <tr key={u.id}>
+            <th scope="row">{u.email}</th>
+            <td>{u.name}</td>
+            <td>
+              <select aria-label={w('roleOf', { email: u.email })} value={u.role} onChange={(e) => run(() => api(`/users/${u.id}`, { method: 'PATCH', json: { role: (e.currentTarget as HTMLSelectElement).value } }))}>
+                {ROLES.map((r) => <option key={r} value={r}>{w(r)}</option>)}
+              </select>
+            </td>
+            <td>{u.departments.map((id) => departments.find((d) => d.id === id)?.name ?? id).join(', ')}</td>
+          </tr>
+        ))}
+      </ListTable>
       <form class="admin-form" onSubmit={add} aria-labelledby="user-title">
         <h3 id="user-title">{w('addUser')}</h3>
         <label>{w('email')}<input name="email" type="email" required /></label>
