@@ -189,7 +189,6 @@ export async function ticketDetail(app: FastifyInstance, ticket: FullTicket) {
   return {
     ...ticketSummary(ticket, depts, users, app.deps.now()),
     participants: ticket.participants,
-    contactId: ticket.contactId,
     linkedTickets: ticket.linkedTickets,
     customFields: ticket.customFields,
     links: ticket.links,
