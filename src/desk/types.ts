@@ -73,8 +73,10 @@ export interface Rating {
 export interface TicketSla {
   /** The next unmet SLA deadline; the overdue list reads it. Null when none runs. */
   nextDueAt: number | null;
-  /** Escalations already run, e.g. "resolution@0.75". */
+  /** Escalations already run, e.g. "resolution@0.75": the Escalated view lists these tickets. */
   escalated: string[];
+  /** Goals whose overdue notice went out ("firstResponse", "resolution"), so it goes out once. */
+  overdueNoticed?: string[];
 }
 
 /** A ticket with every help-desk field present, as the store returns it. */

@@ -7,7 +7,7 @@ import { getTicket, listTickets, messagesOf, putTicket, ticketIndex } from '../s
 import { putTask, putTimeline } from '../store/activity.js';
 import { listSlaPolicies } from '../store/sla.js';
 import { applyUpdate, type TicketUpdate } from '../desk/lifecycle.js';
-import { type SlaGoal, dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation, type SlaPolicy } from '../desk/sla.js';
+import { dueEscalations, escalationKey, firstResponseAt, nextDeadline, policyFor, raisedPriority, slaState, type Escalation, type SlaPolicy } from '../desk/sla.js';
 import { canBeAssigned } from '../desk/access.js';
 import { SYSTEM_ACTOR } from '../desk/records.js';
 import type { FullTicket, TicketStatus } from '../desk/types.js';
@@ -51,9 +51,10 @@ async function checkTicket(db: Db, policies: SlaPolicy[], number: number, now: n
     if (!current || !policy || current.status === 'closed') return [];
     const state = slaState(policy, current, firstResponseAt(await messagesOf(db, number)), now);
     const ran = current.sla?.escalated ?? [];
+    const noticed = current.sla?.overdueNoticed ?? [];
     const escalations = state ? dueEscalations(policy, current, state, now, ran) : [];
     // A target passed unmet is told once to whoever owns the ticket (its department when nobody does).
-    const overdue = state && !state.paused ? GOALS.filter((g) => state[g]?.breached && state[g]!.metAt === null && !ran.includes(overdueKey(g))) : [];
+    const overdue = state && !state.paused ? GOALS.filter((g) => state[g]?.breached && state[g]!.metAt === null && !noticed.includes(g)) : [];
     const nextDueAt = nextDeadline(state);
     if (escalations.length === 0 && overdue.length === 0 && nextDueAt === (current.sla?.nextDueAt ?? null)) return [];
 
@@ -65,7 +66,7 @@ async function checkTicket(db: Db, policies: SlaPolicy[], number: number, now: n
       const text = `#${ticket.number} is overdue: its ${g === 'firstResponse' ? 'first response' : 'resolution'} target passed at ${new Date(state![g]!.dueAt!).toISOString()}: ${ticket.subject}`;
       await notifyAgents(db, batch, { event: 'overdue', ticket, by: SYSTEM_ACTOR, text, to, now });
     }
-    ticket = { ...ticket, sla: { nextDueAt, escalated: [...ran, ...escalations.map(escalationKey), ...overdue.map(overdueKey)] } };
+    ticket = { ...ticket, sla: { nextDueAt, escalated: [...ran, ...escalations.map(escalationKey)], overdueNoticed: [...noticed, ...overdue] } };
     putTicket(db, batch, ticket, current);
     await db.commit(batch);
     return escalations.map((e) => ({ ticketNumber: number, escalation: escalationKey(e) }));
@@ -97,7 +98,5 @@ async function escalate(db: Db, batch: Batch, ticket: FullTicket, e: Escalation,
 }
 
 const GOALS = ['firstResponse', 'resolution'] as const;
-/** Kept with the escalations run, so the overdue notice of a goal goes out once. */
-const overdueKey = (g: SlaGoal) => `overdue:${g}`;
 
 const goalName = (e: Escalation) => (e.goal === 'firstResponse' ? 'first response' : 'resolution');
