@@ -22,8 +22,9 @@ export interface AtScale {
   writeSeconds: number;
   /** Spawn to the first 200 from /healthz, on the full store. */
   startupMs: number;
-  /** Resident memory of the process: after start, and the peak after all the requests. */
+  /** Resident memory of the process: after start, after all the requests, and its peak. */
   rssAfterStartMb: number;
+  rssAfterRequestsMb: number;
   rssPeakMb: number;
   list: Latency;
   search: Latency;
@@ -116,8 +117,8 @@ export async function measureAtScale(opts: { tickets: number; requests: number; 
       ]);
       const rand = seededRandom(11);
       const open = await measure([['open a ticket', () => `/api/v1/tickets/${first + rand(last - first + 1)}`]]);
-      const { peak } = memory(pid);
-      return { tickets: opts.tickets, writeSeconds, startupMs, rssAfterStartMb, rssPeakMb: peak, list, search, open, detail };
+      const { rss, peak } = memory(pid);
+      return { tickets: opts.tickets, writeSeconds, startupMs, rssAfterStartMb, rssAfterRequestsMb: rss, rssPeakMb: peak, list, search, open, detail };
     } finally {
       await stop(running);
     }

@@ -50,6 +50,8 @@ export async function writeSyntheticTickets(db: Db, opts: SyntheticOptions): Pro
   const departments = opts.departments ?? ['d0', 'd1', 'd2', 'd3', 'd4'];
   const assignees = opts.assignees ?? [];
   const words = opts.wordsPerBody ?? 60;
+  // One commit in flight while the next batch is built: LevelDB writes on its own thread.
+  let committing: Promise<void> = Promise.resolve();
   for (let start = 0; start < opts.count; start += 1000) {
     const batch = new Batch();
     for (let i = start; i < Math.min(start + 1000, opts.count); i++) {
@@ -73,8 +75,10 @@ export async function writeSyntheticTickets(db: Db, opts: SyntheticOptions): Pro
       putTicket(db, batch, t);
       putMessage(db, batch, m);
     }
-    await db.commit(batch, false);
+    await committing;
+    committing = db.commit(batch, false);
   }
+  await committing;
   return { first, last: first + opts.count - 1 };
 }
 
