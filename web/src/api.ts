@@ -77,6 +77,8 @@ export interface TicketView extends TicketSummary {
   linkedTickets: number[];
   messages: MessageView[];
   contactId?: string;
+  /** The requester's company, when their contact belongs to one. */
+  account?: { id: string; name: string; keyAccount?: boolean } | null;
   dueAt?: number | null;
   overdue?: boolean;
   customFields?: Record<string, CustomValue>;

@@ -8,6 +8,7 @@ import { DueAndSla } from './due-and-sla.js';
 import { CustomFields } from './custom-fields.js';
 import { TicketLinks } from './ticket-links.js';
 import { ContactCard } from './contact-card.js';
+import { AccountCard } from './account-card.js';
 
 interface Named {
   id: string;
@@ -95,6 +96,7 @@ export function TicketSide({ ticket, me, onChanged }: { ticket: TicketView; me: 
       <CustomFields ticket={ticket} edits={edits} change={change} />
       <TicketLinks ticket={ticket} edits={edits} change={change} />
       <ContactCard ticket={ticket} />
+      <AccountCard ticket={ticket} />
       <Timeline number={ticket.number} updatedAt={ticket.updatedAt} />
     </aside>
   );
