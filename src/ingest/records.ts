@@ -38,22 +38,22 @@ export async function systemTicket(db: Db, batch: Batch, settings: DeskSettings,
 }
 
 /**
- * The contact of an address, created when new. A contact without an account joins the account
- * that owns the address's domain; accounts themselves are only made by hand or by CSV (an
- * account never owns a free-mail domain, see src/desk/accounts.ts).
+ * The contact of an address, created when new. A new contact joins the account that owns
+ * the address's domain; an existing one keeps the account it has, or has not (an agent may
+ * have unlinked it on purpose). Accounts themselves are only made by hand or by CSV, and
+ * never own a free-mail domain (src/desk/accounts.ts).
  */
 export async function contactFor(db: Db, batch: Batch, who: Address, now: number): Promise<Contact> {
-  const [existing, account] = await Promise.all([contactByEmail(db, who.email), accountForEmail(db, who.email)]);
+  const existing = await contactByEmail(db, who.email);
   if (existing) {
-    const name = !existing.name && who.name ? who.name : existing.name;
-    const accountId = existing.accountId ?? account?.id;
-    if (name !== existing.name || accountId !== existing.accountId) {
-      const updated: Contact = { ...existing, name, ...(accountId ? { accountId } : {}), updatedAt: now };
+    if (!existing.name && who.name) {
+      const updated = { ...existing, name: who.name, updatedAt: now };
       putContact(db, batch, updated, existing);
       return updated;
     }
     return existing;
   }
+  const account = await accountForEmail(db, who.email);
   const contact: Contact = { id: newId(now), name: who.name, email: who.email, emails: [who.email], ...(account ? { accountId: account.id } : {}), createdAt: now, updatedAt: now };
   putContact(db, batch, contact);
   return contact;

@@ -67,12 +67,13 @@ export class WebhookDeliverer {
     // read nothing more (the ticket and all its messages would be read for nobody).
     const wanted = new Set((await listWebhooks(this.deps.db)).filter((h) => h.enabled).flatMap((h) => h.events));
     const mayEmit: WebhookEvent[] =
-      event.reason === 'new' ? ['ticket.created', 'message.received'] : event.reason === 'updated' ? ['ticket.updated'] : event.reason === 'joined' ? ['message.received'] : event.reason === 'sent' ? ['message.sent'] : [];
+      event.reason === 'new' ? ['ticket.created', 'message.received'] : event.reason === 'split' ? ['ticket.created'] : event.reason === 'updated' ? ['ticket.updated'] : event.reason === 'joined' ? ['message.received'] : event.reason === 'sent' ? ['message.sent'] : [];
     if (!mayEmit.some((e) => wanted.has(e))) return;
     const ticket = await getTicket(this.deps.db, event.ticketNumber);
     if (!ticket) return;
     const data = { ticket: ticketData(ticket) };
-    if (event.reason === 'new') await this.emit('ticket.created', data);
+    // A ticket split off an old one is new to integrations too; its message was received before.
+    if (event.reason === 'new' || event.reason === 'split') await this.emit('ticket.created', data);
     if (event.reason === 'updated') await this.emit('ticket.updated', data);
     if ((event.reason === 'new' || event.reason === 'joined' || event.reason === 'sent') && (wanted.has('message.received') || wanted.has('message.sent'))) {
       const messages = await messagesOf(this.deps.db, ticket.number);

@@ -47,6 +47,11 @@ describe('accounts', () => {
     expect((await json(jane.api('/api/v1/accounts?q=acme'))).items.map((a: any) => a.id)).toEqual([acme.id]);
     // The ticket page names the requester's account.
     expect((await json(jane.api(`/api/v1/tickets/${first}`))).account).toEqual({ id: acme.id, name: 'Acme Corp', keyAccount: true });
+    // A contact an agent unlinked stays unlinked when it writes again.
+    const road = await contactOf('road@acme.test');
+    await jane.api(`/api/v1/contacts/${road.id}`, { method: 'PATCH', json: { accountId: null } });
+    await ticketByMail(app, 'Rocket skates still late', 'road@acme.test');
+    expect((await contactOf('road@acme.test')).accountId).toBeNull();
   });
 
   it('adopts the contacts without an account at the domains it is given', async () => {

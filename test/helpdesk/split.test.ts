@@ -36,6 +36,11 @@ describe('split a message into a new ticket', () => {
     expect(moved).toBeDefined();
     expect(await search('lighthouse')).toEqual([n]);
 
+    // A webhook for new tickets (its receiver is down; the delivery log shows what was sent).
+    const hook = await json(app.api('/api/v1/webhooks', { method: 'POST', json: { url: 'http://127.0.0.1:9/hooks', events: ['ticket.created'] } }));
+    const ticketCreatedDeliveries = async () => (await json(app.api(`/api/v1/webhooks/${hook.id}/deliveries`))).items.filter((d: any) => d.event === 'ticket.created').length;
+    expect(await ticketCreatedDeliveries()).toBe(0);
+
     expect(await apiError(split(bea, n, moved.id))).toMatchObject({ status: 403 });
     expect(await apiError(split(sally, n, moved.id))).toMatchObject({ status: 404 });
     const res = await split(jane, n, moved.id);
@@ -44,6 +49,8 @@ describe('split a message into a new ticket', () => {
     expect(created).toMatchObject({ subject: 'Lighthouse invoice wrong', status: 'open', requester: { email: 'carl@customer.test' }, messageCount: 1, linkedTickets: [n] });
     expect(created.number).toBeGreaterThan(n);
     expect(created.messages.map((m: any) => m.id)).toEqual([moved.id]);
+    await app.webhooks.idle();
+    expect(await ticketCreatedDeliveries()).toBe(1);
 
     const after = await ticket(n);
     expect(after.messages.map((m: any) => m.id)).not.toContain(moved.id);
