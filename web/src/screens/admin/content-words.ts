@@ -39,7 +39,7 @@ const en = {
   builtInText: 'Built-in text',
   showBuiltIn: 'The built-in text',
   resetBuiltIn: 'Reset to built-in',
-  resetOf: 'Reset {kind} ({lang}) to the built-in text',
+  resetOf: 'Reset to built-in: {kind} ({lang})',
   resetConfirm: 'Go back to the built-in text for {kind} ({lang})? The own text is removed.',
   noDepartments: 'No departments yet.',
   // Help centre
@@ -103,7 +103,7 @@ const es: Words = {
   builtInText: 'Texto predefinido',
   showBuiltIn: 'El texto predefinido',
   resetBuiltIn: 'Volver al predefinido',
-  resetOf: 'Volver al texto predefinido en {kind} ({lang})',
+  resetOf: 'Volver al predefinido: {kind} ({lang})',
   resetConfirm: '¿Volver al texto predefinido en {kind} ({lang})? El texto propio se elimina.',
   noDepartments: 'Todavía no hay departamentos.',
   helpCentre: 'Centro de ayuda',

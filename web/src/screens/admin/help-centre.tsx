@@ -97,16 +97,20 @@ function PageForm({ page, onSaved }: { page: Page; onSaved: (p: Page) => void })
       <fieldset>
         <legend>{page.departmentName}</legend>
         <label class="inline"><input type="checkbox" name="enabled" defaultChecked={page.enabled} />{w('pageEnabled')}</label>
-        <label>
-          {w('slug')}
-          <input
-            name="slug" type="text" required maxLength={40} defaultValue={page.slug}
-            aria-invalid={slugError ? 'true' : undefined}
-            aria-describedby={slugError ? `${prefix}-slug-error ${prefix}-slug-hint` : `${prefix}-slug-hint`}
-          />
-        </label>
-        {slugError && <p id={`${prefix}-slug-error`} class="error field-error">{slugError}</p>}
-        <p id={`${prefix}-slug-hint`} class="hint">{w('slugHint')}</p>
+        {/* One box whatever the error: an element appearing among the fields made Preact
+            rebuild the title field after it, losing what the admin had typed there. */}
+        <div class="field-with-hint">
+          <label>
+            {w('slug')}
+            <input
+              name="slug" type="text" required maxLength={40} defaultValue={page.slug}
+              aria-invalid={slugError ? 'true' : undefined}
+              aria-describedby={slugError ? `${prefix}-slug-hint ${prefix}-slug-error` : `${prefix}-slug-hint`}
+            />
+          </label>
+          <p id={`${prefix}-slug-hint`} class="hint">{w('slugHint')}</p>
+          {slugError && <p id={`${prefix}-slug-error`} class="error field-error">{slugError}</p>}
+        </div>
         <label>{w('pageTitle')}<input name="title" type="text" required maxLength={120} defaultValue={page.title} /></label>
         <label>{w('intro')}<textarea name="intro" rows={4} maxLength={4000} defaultValue={page.intro} /></label>
         {error && <p class="error" role="alert">{error}</p>}

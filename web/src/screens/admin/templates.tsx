@@ -64,13 +64,13 @@ export function Templates() {
     <section aria-labelledby="templates-title">
       <h2 id="templates-title">{w('templates')}</h2>
       <p class="hint">{w('templatesHint')}</p>
-      {error && <p class="error" role="alert">{error}</p>}
       <form class="admin-form wide" onSubmit={savePanelUrl} aria-label={w('panelUrl')}>
         <label>
           {w('panelUrl')}
           <input name="panelUrl" type="url" defaultValue={view.panelUrl} maxLength={300} placeholder="https://desk.example.com" aria-describedby="panel-url-hint" />
         </label>
         <p id="panel-url-hint" class="hint">{w('panelUrlHint')}</p>
+        {error && <p class="error" role="alert">{error}</p>}
         <div class="actions">
           <button type="submit">{w('save')}</button>
           {urlSaved && <p class="ok" role="status">{w('saved')}</p>}
