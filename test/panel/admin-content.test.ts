@@ -146,6 +146,20 @@ describe('templates, help centre, canned replies and preferences in the panel', 
     expect((await json(app.api('/api/v1/canned-replies'))).items).toEqual([]);
   });
 
+  it('fits the admin content screens on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const [section, heading] of [['templates', 'Mail templates'], ['help-centre', 'Help centre'], ['canned-replies', 'Canned replies']]) {
+        await page.goto(`${base}/admin/${section}`);
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), section).toBeLessThanOrEqual(390);
+      }
+      await screenshot(page, 'admin-canned-replies-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it("lets an agent switch off an event's mail on a phone, and keeps the admin screens and their API from them", async () => {
     const context = await panel.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
     const phone = await context.newPage();
