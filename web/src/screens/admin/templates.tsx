@@ -168,7 +168,7 @@ function DepartmentForm({ view, department, onSaved }: { view: TemplatesView; de
 
   const id = (kind: string, lang: string, part: string) => `tpl-${kind}-${lang}-${part}`;
   return (
-    <form class="admin-form wide templates" onSubmit={save} aria-label={w('templatesOf', { name: department.name })} noValidate>
+    <form class="admin-form wide templates" onSubmit={save} aria-label={w('templatesOf', { name: department.name })}>
       <h3>{w('templatesOf', { name: department.name })}</h3>
       <label>
         {w('customerLanguage')}
