@@ -163,6 +163,9 @@ describe('templates, help centre, canned replies and preferences in the panel', 
   it("lets an agent switch off an event's mail on a phone, and keeps the admin screens and their API from them", async () => {
     const context = await panel.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
     const phone = await context.newPage();
+    phone.setDefaultTimeout(10_000);
+    const fetched: string[] = [];
+    phone.on('request', (r) => fetched.push(new URL(r.url()).pathname));
     await phone.goto(`${base}/`);
     await phone.getByLabel('Email').fill(jane.email);
     await phone.getByLabel('Password').fill(PASSWORD);
@@ -196,6 +199,9 @@ describe('templates, help centre, canned replies and preferences in the panel', 
       await phone.getByRole('heading', { name: 'Bandeja', exact: true }).waitFor();
       expect(await phone.getByRole('heading', { name: /Administra/ }).count()).toBe(0);
     }
+    // The admin screens' code never even reaches an agent's browser.
+    expect(fetched.filter((p) => p.startsWith('/assets/admin-'))).toEqual([]);
+    expect(fetched.some((p) => p.startsWith('/assets/preferences-'))).toBe(true);
     const refused = [
       await jane.api(`/api/v1/templates/${support}`, { method: 'PUT', json: { closingMail: true } }),
       await jane.api('/api/v1/templates', { method: 'PUT', json: { panelUrl: 'https://evil.test' } }),
