@@ -11,6 +11,8 @@ import { NewMail } from './screens/new-mail.js';
 
 type AdminModule = typeof import('./screens/admin/admin.js');
 let adminModule: Promise<AdminModule> | undefined;
+type PreferencesModule = typeof import('./screens/preferences.js');
+let preferencesModule: Promise<PreferencesModule> | undefined;
 
 export function App() {
   const [lang, setLang] = useState<Language>(initialLanguage);
@@ -43,10 +45,16 @@ export function App() {
   useEffect(() => {
     if (admin && me?.role === 'admin' && !adminScreens) void (adminModule ??= import('./screens/admin/admin.js')).then(setAdminScreens);
   }, [admin?.[0], me]);
+  // Preferences: its own small chunk too, for every role.
+  const [preferencesScreen, setPreferencesScreen] = useState<PreferencesModule | null>(null);
+  useEffect(() => {
+    if (path === '/preferences' && me && !preferencesScreen) void (preferencesModule ??= import('./screens/preferences.js')).then(setPreferencesScreen);
+  }, [path, me]);
   let screen;
   if (me === undefined) screen = <p class="loading">{i18n.t('app.loading')}</p>;
   else if (me === null) screen = <Login onLoggedIn={setMe} />;
   else if (admin && me.role === 'admin') screen = adminScreens ? <adminScreens.Admin section={admin[1] ?? ''} /> : <p class="loading">{i18n.t('app.loading')}</p>;
+  else if (path === '/preferences') screen = preferencesScreen ? <preferencesScreen.Preferences onLanguage={chooseLanguage} /> : <p class="loading">{i18n.t('app.loading')}</p>;
   else if (path === '/new' && maySend(me)) screen = <NewMail />;
   else if (ticket) screen = <TicketPage number={Number(ticket[1])} me={me} />;
   else screen = <Inbox me={me} />;

@@ -170,6 +170,7 @@ const en = {
   'bulk.tag': "Add tag",
   'bulk.trash': "Move to trash",
   'bulk.restore': "Restore",
+  'app.preferences': 'Preferences',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -344,6 +345,7 @@ const es: Dictionary = {
   'bulk.tag': "Añadir etiqueta",
   'bulk.trash': "A la papelera",
   'bulk.restore': "Restaurar",
+  'app.preferences': 'Preferencias',
 };
 
 export const LANGUAGES = { en: { name: 'English', words: en as Dictionary }, es: { name: 'Español', words: es } };

@@ -29,6 +29,7 @@ export function Header({ me, onLanguage, onLoggedOut }: { me: Me | null; onLangu
         <>
           {me.role === 'admin' && <a href="/admin/support-addresses" onClick={followLink}>{t('app.admin')}</a>}
           <span class="who" title={me.email}>{me.name || me.email}</span>
+          <a href="/preferences" onClick={followLink}>{t('app.preferences')}</a>
           <button type="button" onClick={logout}>{t('app.logout')}</button>
         </>
       )}

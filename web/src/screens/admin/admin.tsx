@@ -12,6 +12,9 @@ import { Rules } from './rules.js';
 import { CustomFields } from './custom-fields.js';
 import { Webhooks } from './webhooks.js';
 import { Tokens } from './tokens.js';
+import { Templates } from './templates.js';
+import { HelpCentre } from './help-centre.js';
+import { CannedReplies } from './canned-replies.js';
 import { useWords, type AdminWord } from './words.js';
 
 // The admin screens, loaded on demand (app.tsx imports this module lazily): agents never
@@ -31,6 +34,9 @@ const SECTIONS: Array<[string, AdminWord, () => preact.JSX.Element]> = [
   ['webhooks', 'webhooks', () => <Webhooks />],
   ['tokens', 'tokens', () => <Tokens />],
   ['dashboard', 'dashboard', () => <Dashboard />],
+  ['templates', 'templates', () => <Templates />],
+  ['help-centre', 'helpCentre', () => <HelpCentre />],
+  ['canned-replies', 'cannedReplies', () => <CannedReplies />],
 ];
 
 export function Admin({ section }: { section: string }) {

@@ -254,6 +254,9 @@ const en = {
   perAgent: 'Tickets per agent',
   perAddress: 'Tickets per support address',
   unassigned: 'Unassigned',
+  templates: 'Mail templates',
+  helpCentre: 'Help centre',
+  cannedReplies: 'Canned replies',
 };
 type Words = typeof en;
 const es: Words = {
@@ -499,6 +502,9 @@ const es: Words = {
   perAgent: 'Tiques por agente',
   perAddress: 'Tiques por dirección de soporte',
   unassigned: 'Sin asignar',
+  templates: 'Plantillas de correo',
+  helpCentre: 'Centro de ayuda',
+  cannedReplies: 'Respuestas predefinidas',
 };
 
 export type AdminWord = keyof Words;
