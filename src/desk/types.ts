@@ -248,6 +248,8 @@ export interface User {
   active: boolean;
   passwordHash: string;
   createdAt: number;
+  /** The panel's language for this user, wherever they log in; unset follows the browser. */
+  language?: 'en' | 'es';
 }
 
 /** Help-desk settings kept in the database and changed in the panel. */

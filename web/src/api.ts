@@ -92,6 +92,8 @@ export interface Me {
   name: string;
   role: string;
   departments?: string[];
+  /** Chosen in the panel and kept on the user (PATCH /users/me); null follows the browser. */
+  language?: 'en' | 'es' | null;
 }
 
 /** Basic agents read and comment; mail leaves only through agents and admins (src/desk/access.ts). */

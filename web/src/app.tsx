@@ -32,10 +32,21 @@ export function App() {
     if (me) startLive();
     else stopLive();
   }, [me]);
+  // The language the user chose follows them to every browser they log in from.
+  useEffect(() => {
+    if (me?.language && me.language !== lang) {
+      saveLanguage(me.language);
+      setLang(me.language);
+    }
+  }, [me?.id, me?.language]);
 
   const chooseLanguage = (next: Language) => {
     saveLanguage(next);
     setLang(next);
+    if (me) {
+      setMe({ ...me, language: next });
+      api('/users/me', { method: 'PATCH', json: { language: next } }).catch(() => undefined);
+    }
   };
 
   const ticket = /^\/tickets\/(\d+)$/.exec(path);

@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { userByEmail } from '../../store/directory.js';
 import { hashPassword, verifyPassword } from '../../auth/password.js';
 import { ApiError } from '../errors.js';
+import type { User } from '../../desk/types.js';
 import { authenticate, checkCsrf, closeSession, openSession } from '../sessions.js';
+
+/** Who is logged in, as the panel needs it: no hash, the language they chose (null: the browser's). */
+const meView = (u: User) => ({ id: u.id, email: u.email, name: u.name, role: u.role, departments: u.departments, language: u.language ?? null });
 
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
@@ -37,7 +41,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     }
     throttle.succeeded(email);
     const csrfToken = await openSession(db, user, reply, req.protocol === 'https', app.deps.now());
-    return { user: { id: user.id, email: user.email, name: user.name, role: user.role, departments: user.departments }, csrfToken };
+    return { user: meView(user), csrfToken };
   });
 
   app.post('/auth/logout', async (req, reply) => {
@@ -50,6 +54,6 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/auth/me', async (req) => {
     const { user, csrfToken } = await authenticate(db, req, app.deps.now());
-    return { user: { id: user.id, email: user.email, name: user.name, role: user.role, departments: user.departments }, ...(csrfToken ? { csrfToken } : {}) };
+    return { user: meView(user), ...(csrfToken ? { csrfToken } : {}) };
   });
 }

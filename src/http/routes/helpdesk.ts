@@ -23,10 +23,11 @@ import { splitRoutes } from './split.js';
 import { newMailRoutes } from './new-mail.js';
 import { cannedReplyRoutes } from './canned-replies.js';
 import { ticketCountRoutes } from './ticket-counts.js';
+import { meRoutes } from './me.js';
 
 /** The help desk's resources (issue 4), registered inside the logged-in part of the API. */
 export async function helpdeskRoutes(api: FastifyInstance): Promise<void> {
-  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes, accountRoutes, splitRoutes, newMailRoutes, cannedReplyRoutes, ticketCountRoutes]) {
+  for (const routes of [ticketUpdateRoutes, commentRoutes, taskRoutes, userRoutes, departmentRoutes, tokenRoutes, auditRoutes, bulkRoutes, trashRoutes, mergeRoutes, contactRoutes, customFieldRoutes, slaPolicyRoutes, ruleRoutes, statsRoutes, ratingSettingsRoutes, helpCentreSettingsRoutes, templateRoutes, notificationPreferenceRoutes, accountRoutes, splitRoutes, newMailRoutes, cannedReplyRoutes, ticketCountRoutes, meRoutes]) {
     api.register(routes);
   }
 }
