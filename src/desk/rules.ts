@@ -149,8 +149,17 @@ export function runRules(rules: Rule[], trigger: RuleTrigger, ctx: RuleContext):
 }
 
 /** Placeholders in template mails: {number}, {subject}, {name}. */
+/**
+ * A rule's mail text: the placeholders of the mail templates ({{ticket.number}},
+ * {{ticket.subject}}, {{customer.name}}, {{customer.email}}) and the short forms rules had
+ * first ({number}, {subject}, {name}), so rules written either way keep working.
+ */
 export function fill(template: string, t: FullTicket): string {
-  return template.replaceAll('{number}', String(t.number)).replaceAll('{subject}', t.subject).replaceAll('{name}', t.requester.name || t.requester.email);
+  const name = t.requester.name || t.requester.email;
+  const values: Record<string, string> = { 'ticket.number': String(t.number), 'ticket.subject': t.subject, 'customer.name': name, 'customer.email': t.requester.email };
+  return template
+    .replace(/\{\{\s*([a-z.]+)\s*\}\}/g, (whole, key: string) => values[key] ?? whole)
+    .replaceAll('{number}', String(t.number)).replaceAll('{subject}', t.subject).replaceAll('{name}', name);
 }
 
 /** What each condition and action needs besides its kind; the API checks rules against it. */

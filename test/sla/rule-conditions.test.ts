@@ -55,6 +55,12 @@ describe('rule actions', () => {
     expect(out.mails).toEqual([{ subject: '[#1001] Invoice wrong', text: 'Hello Ann' }]);
     expect(out.changes.map((c) => c.what)).toEqual(['priority', 'severity', 'departmentId', 'assigneeId', 'tags', 'customFields']);
   });
+  it('fills the mail templates\' placeholders in a rule\'s mail too, and leaves unknown ones as written', () => {
+    const out = runRules([
+      rule([{ kind: 'sendTemplate', subject: '[#{{ticket.number}}] {{ ticket.subject }}', text: 'Hello {{customer.name}} <{{customer.email}}>, {{agent.name}} will call.' }]),
+    ], 'ticket-created', ctx);
+    expect(out.mails).toEqual([{ subject: '[#1001] Invoice wrong', text: `Hello Ann <${ctx.ticket.requester.email}>, {{agent.name}} will call.` }]);
+  });
   it('stops, and a later rule sees what an earlier one changed; other triggers do not run it', () => {
     const out = runRules([
       rule([{ kind: 'setSeverity', value: 'S1' }], { id: 'a', position: 1 }),
