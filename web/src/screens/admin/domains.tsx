@@ -147,6 +147,8 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
       {done && (
         <>
           <p role="status" class={done.ok ? 'ok' : 'error'}>{done.ok ? w('allGood', { domain: domain.domain }) : w('notYet', { count: failing, total: done.findings.length })}</p>
+          {/* A phone scrolls the table in its own box, not the page. */}
+          <div class="scroll">
           <table class="admin-table dns-table">
             <thead>
               <tr><th scope="col">{w('record')}</th><th scope="col">{w('result')}</th><th scope="col">{w('detail')}</th><th scope="col">{w('toAdd')}</th></tr>
@@ -173,6 +175,7 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
               ))}
             </tbody>
           </table>
+          </div>
         </>
       )}
     </section>
