@@ -1,6 +1,6 @@
 import { Batch, pad, type Db } from './db.js';
 import { parseQuery, termsOf } from '../desk/search-terms.js';
-import { withTicketDefaults, type FullTicket, type Message, type Ticket } from '../desk/types.js';
+import { fillTicketDefaults, type FullTicket, type Message, type Ticket } from '../desk/types.js';
 import type { TicketPage } from './tickets.js';
 
 // The full-text index: sublevel `fts`, key `<term>:<ticket no>` → ''. A ticket is listed
@@ -216,7 +216,7 @@ export async function searchTickets(db: Db, opts: { text: string; limit: number;
       const stored = (await db.sub.ticket.getMany(slice.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
       for (const s of stored) {
         if (!s || s.mergedInto !== undefined) continue;
-        const t = withTicketDefaults(s);
+        const t = fillTicketDefaults(s);
         if (opts.match && !opts.match(t)) continue;
         items.push(t);
         if (items.length === opts.limit) {
