@@ -4,7 +4,8 @@
 // its first /healthz 200, and asked through its HTTP API, one request at a time, for the
 // first page of filtered lists, full-text searches and ticket pages. Figures are what a
 // client sees, HTTP and JSON included.
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Db } from '../src/store/db.js';
 import { listDepartments } from '../src/store/directory.js';
 import { tempDir, login } from '../test/helpers/app.js';
@@ -52,23 +53,42 @@ async function stop(running: Running): Promise<void> {
   await running.exited;
 }
 
-export async function measureAtScale(opts: { tickets: number; requests: number; log?: (line: string) => void }): Promise<AtScale> {
+/** Written into a kept store (`store`) once its tickets are all in: what a later run reuses. */
+const WRITTEN = 'bench-store.json';
+
+/**
+ * `store`: a directory kept between runs (--store=DIR). Filled once, then reused as it is, so
+ * runs compare on the same store and skip the minute of writing; without it, a temp dir
+ * written afresh and removed afterwards.
+ */
+export async function measureAtScale(opts: { tickets: number; requests: number; store?: string; log?: (line: string) => void }): Promise<AtScale> {
   const log = opts.log ?? (() => undefined);
-  const dataDir = tempDir('mxdesk-bench-scale-');
+  const dataDir = opts.store ? path.resolve(opts.store) : tempDir('mxdesk-bench-scale-');
   try {
     const { env, httpPort } = await processEnv(dataDir, { MXDESK_ADMIN_PASSWORD: PASSWORD, MXDESK_LOG_LEVEL: 'warn' });
-    // First start on the empty dir: the admin, the domain, the default department.
-    await stop(await startProcess(env, { compiled: true }));
+    const marker = path.join(dataDir, WRITTEN);
+    const kept = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { tickets: number; first: number; last: number; departments: string[]; writeSeconds: number }) : null;
+    if (kept && kept.tickets !== opts.tickets) throw new Error(`${dataDir} holds ${kept.tickets} tickets, not ${opts.tickets}: use another --store`);
+    let first: number, last: number, departments: string[], writeSeconds: number;
+    if (kept) {
+      ({ first, last, departments, writeSeconds } = kept);
+      log(`at scale: reusing the ${kept.tickets} tickets in ${dataDir}`);
+    } else {
+      if (existsSync(path.join(dataDir, 'db'))) throw new Error(`${dataDir} holds a store the bench did not finish writing: remove it`);
+      // First start on the empty dir: the admin, the domain, the default department.
+      await stop(await startProcess(env, { compiled: true }));
 
-    const db = new Db(dataDir);
-    await db.open();
-    const departments = (await listDepartments(db)).map((d) => d.id);
-    const t0 = performance.now();
-    const { first, last } = await writeSyntheticTickets(db, { count: opts.tickets, departments: [...departments, 'd1', 'd2', 'd3', 'd4'] });
-    await db.level.put('!meta!seq:ticket', last as any);
-    const writeSeconds = (performance.now() - t0) / 1000;
-    await db.close();
-    log(`at scale: ${opts.tickets} tickets written in ${writeSeconds.toFixed(1)} s`);
+      const db = new Db(dataDir);
+      await db.open();
+      departments = (await listDepartments(db)).map((d) => d.id);
+      const t0 = performance.now();
+      ({ first, last } = await writeSyntheticTickets(db, { count: opts.tickets, departments: [...departments, 'd1', 'd2', 'd3', 'd4'] }));
+      await db.level.put('!meta!seq:ticket', last as any);
+      writeSeconds = (performance.now() - t0) / 1000;
+      await db.close();
+      if (opts.store) writeFileSync(marker, JSON.stringify({ tickets: opts.tickets, first, last, departments, writeSeconds }));
+      log(`at scale: ${opts.tickets} tickets written in ${writeSeconds.toFixed(1)} s`);
+    }
 
     const started = performance.now();
     const running = await startProcess(env, { compiled: true });
@@ -123,6 +143,6 @@ export async function measureAtScale(opts: { tickets: number; requests: number; 
       await stop(running);
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.store) rmSync(dataDir, { recursive: true, force: true });
   }
 }

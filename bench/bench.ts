@@ -4,7 +4,8 @@
 // latency through the HTTP API of a real process, its start-up time and memory.
 // Prints tables, writes bench-results/latest.{json,md}.
 // Flags: --quick (one ingest shape, 20k tickets), --messages=N (per ingest run),
-// --tickets=N (store size; 0 skips it), --only=ingest|scale.
+// --tickets=N (store size; 0 skips it), --only=ingest|scale, --store=DIR (keep the store at
+// size there and reuse it on later runs).
 import { mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
     // The process runs as `npm start` runs it: compiled, not through tsx.
     console.log('\nbuilding dist/ (tsc) for the real process…');
     execFileSync(process.execPath, [path.resolve(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: path.resolve(import.meta.dirname, '..'), stdio: 'inherit' });
-    scale = await measureAtScale({ tickets: TICKETS, requests: REQUESTS, log: console.log });
+    scale = await measureAtScale({ tickets: TICKETS, requests: REQUESTS, store: args.get('store'), log: console.log });
     const f = (l: Latency) => `p50 ${l.p50.toFixed(1)} ms  p99 ${l.p99.toFixed(1)} ms`;
     console.log(`${TICKETS} tickets: start-up ${scale.startupMs.toFixed(0)} ms, RSS ${scale.rssAfterStartMb.toFixed(0)} MB after start, ${scale.rssAfterRequestsMb.toFixed(0)} MB after the requests, ${scale.rssPeakMb.toFixed(0)} MB peak`);
     console.log(`  first page of a filtered list  ${f(scale.list)}`);

@@ -155,6 +155,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: opts.helpCentreLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules, searchRebuilding: () => searchIndex.rebuilding() });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
+  // The mail libraries load at first use (verdict/authenticate.ts, ingest/parse.ts) so that
+  // the desk answers sooner; loaded now, the first mail does not wait for them.
+  void Promise.all([import('mailauth'), import('mailparser')]).catch((err) => log.error({ err }, 'could not load the mail libraries'));
   searchIndex.start();
   const httpPort = (http.server.address() as AddressInfo).port;
   const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now, secret, wakeOutbound: () => outbound.wake() });

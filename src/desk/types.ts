@@ -113,6 +113,18 @@ export function withTicketDefaults(t: Ticket): FullTicket {
   return { ...TICKET_DEFAULTS, ...t } as FullTicket;
 }
 
+/**
+ * withTicketDefaults for a record nobody else holds (just parsed from the store by a list):
+ * fills the missing fields in place instead of copying every field. The copy was the
+ * largest cost of a list page at 100k tickets (a CPU profile), a page reading 50-100 records.
+ */
+export function fillTicketDefaults(t: Ticket): FullTicket {
+  const r = t as unknown as Record<string, unknown>;
+  for (const [k, v] of DEFAULT_ENTRIES) if (r[k] === undefined) r[k] = v;
+  return t as FullTicket;
+}
+const DEFAULT_ENTRIES = Object.entries(TICKET_DEFAULTS);
+
 export type TicketFlag = 'system' | 'quarantine' | 'dmarc-fail' | 'bounce' | 'hijack-guard';
 
 export interface VerdictSummary {

@@ -1,4 +1,3 @@
-import { spf } from 'mailauth/lib/spf/index.js';
 import type { DnsResolver } from '../verdict/resolver.js';
 
 export type CheckState = 'ok' | 'missing' | 'wrong' | 'unknown';
@@ -77,6 +76,8 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
         }
         // The full evaluation (include:, ip4:, a:, redirect=, …) as a receiver would run it
         // for mail the relay hands on with our domain in MAIL FROM.
+        // Loaded at first use, not at start (see verdict/authenticate.ts).
+        const { spf } = await import('mailauth/lib/spf/index.js');
         const result: any = await spf({ sender: `postmaster@${domain}`, ip, helo: relay.host, mta: host, resolver: resolver as any });
         if (result?.status?.result !== 'pass') {
           failing.push(`${relay.host} [${ip}] → ${result?.status?.result ?? '?'}`);

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { ApiError } from './errors.js';
+import { lazyValidators } from './lazy-validators.js';
 import { authenticate, checkCsrf, type Authenticated } from './sessions.js';
 import { LoginThrottle, type ThrottleLimits } from './throttle.js';
 import type { OutboundWorker, OutboundConfig } from '../outbound/worker.js';
@@ -74,6 +75,7 @@ export function buildHttp(deps: HttpDeps): FastifyInstance {
     loggerInstance: deps.log.child({ part: 'http' }) as any,
     bodyLimit: 30 * 1024 * 1024,
     trustProxy: 'loopback',
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
   });
   const now = deps.now ?? Date.now;
   app.decorate('deps', { ...deps, now, loginThrottle: new LoginThrottle(deps.loginLimits, now) });

@@ -1,4 +1,4 @@
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import type { Address } from '../desk/types.js';
 
 /** A mail as the help desk needs it, parsed from the raw bytes; plain data only. */
@@ -40,6 +40,8 @@ const MAX_SUBJECT = 998; // RFC 5322 §2.1.1 line length limit: longer is not a 
 export async function parseMail(raw: Buffer): Promise<Mail> {
   const input = stripMboxFromLine(raw);
   try {
+    // Loaded at first use, not at start (see verdict/authenticate.ts).
+    const { simpleParser } = await import('mailparser');
     const parsed: ParsedMail = await (simpleParser as any)(input, {
       skipTextToHtml: true,
       skipImageLinks: true,

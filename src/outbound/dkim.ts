@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { dkimSign } from 'mailauth';
 import type { Db } from '../store/db.js';
 import { getDkimKey } from '../store/dkim.js';
 import { unseal } from './secret-box.js';
@@ -42,6 +41,8 @@ export function dkimSigner(db: Db, secret: Buffer) {
     const domain = item.from.email.split('@')[1]?.toLowerCase() ?? '';
     const key = await getDkimKey(db, domain);
     if (!key || !key.enabled) return raw;
+    // Loaded at first use, not at start (see verdict/authenticate.ts).
+    const { dkimSign } = await import('mailauth');
     const signed = await dkimSign(raw, {
       canonicalization: 'relaxed/relaxed',
       algorithm: 'rsa-sha256',

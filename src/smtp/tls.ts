@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { generate } from 'selfsigned';
 
 export interface TlsFiles {
   key: Buffer;
@@ -32,6 +31,9 @@ export async function loadTls(opts: { cert: string; key: string; dataDir: string
   }
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 10);
+  // Loaded only here: selfsigned brings an X.509 library whose loading was a tenth of every
+  // start-up, and it is needed once, on the first start.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: opts.hostname }], {
     keySize: 2048,
     algorithm: 'sha256',

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { withTicketDefaults, type FullTicket, type Ticket } from '../desk/types.js';
+import { fillTicketDefaults, type FullTicket, type Ticket } from '../desk/types.js';
 import type { IndexRange, TicketPage } from './tickets.js';
 
 // One list from several index ranges of the same shape (<prefix><updatedAt>:<number>), newest
@@ -51,7 +51,7 @@ export async function listTicketsMerged(
     for (let i = 0; i < suffixes.length; i++) {
       const stored = tickets[i];
       if (!stored) continue;
-      const t = withTicketDefaults(stored);
+      const t = fillTicketDefaults(stored);
       if (opts.match && !opts.match(t)) continue;
       items.push(t);
       if (items.length === opts.limit) {

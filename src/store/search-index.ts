@@ -1,6 +1,6 @@
 import { Batch, pad, type Db } from './db.js';
 import { parseQuery, termsOf } from '../desk/search-terms.js';
-import { withTicketDefaults, type FullTicket, type Message, type Ticket } from '../desk/types.js';
+import { fillTicketDefaults, type FullTicket, type Message, type Ticket } from '../desk/types.js';
 import type { TicketPage } from './tickets.js';
 
 // The full-text index: sublevel `fts`, key `<term>:<ticket no>` → ''. A ticket is listed
@@ -70,23 +70,41 @@ const TOP = 10 ** NO_WIDTH - 1;
 class Postings {
   private buffered: number[] = [];
   private exhausted = false;
-  private chunk = 64;
-  constructor(private readonly db: Db, private readonly term: string, private below: number) {}
+  /**
+   * `chunk`: the first read. A word walked alone reads 64; the words of a prefix, walked
+   * side by side, read a few each, since together they fill the page (64 words × 64 keys
+   * was most of a search's cost and garbage at 100k tickets).
+   */
+  constructor(private readonly db: Db, private readonly term: string, private below: number, private chunk = 64) {}
+
+  /** Where the unread part of `buffered` starts. */
+  private at = 0;
+
+  /** True when the next peek must read from the store. */
+  get drained(): boolean {
+    return this.at === this.buffered.length && !this.exhausted;
+  }
+
+  /** The newest number not skipped, when known without a read (see drained). */
+  head(): number | null {
+    return this.buffered[this.at] ?? null;
+  }
 
   async peek(): Promise<number | null> {
-    if (this.buffered.length === 0 && !this.exhausted) {
+    if (this.drained) {
       const keys = await this.db.keys(this.db.sub.fts, { gte: `${this.term}:`, lt: posting(this.term, this.below), reverse: true, limit: this.chunk });
       this.exhausted = keys.length < this.chunk;
       this.chunk = Math.min(this.chunk * 4, 4096);
       this.buffered = keys.map((k) => Number(k.slice(-NO_WIDTH)));
+      this.at = 0;
       if (this.buffered.length) this.below = this.buffered.at(-1)!;
     }
-    return this.buffered[0] ?? null;
+    return this.head();
   }
 
   /** Drops every number at or above `n`. */
   skipTo(n: number): void {
-    while (this.buffered.length && this.buffered[0]! >= n) this.buffered.shift();
+    while (this.at < this.buffered.length && this.buffered[this.at]! >= n) this.at++;
   }
 }
 
@@ -94,8 +112,16 @@ class Postings {
 class AnyOf {
   constructor(private readonly parts: Postings[]) {}
   async peek(): Promise<number | null> {
-    const heads = await Promise.all(this.parts.map((p) => p.peek()));
-    return heads.reduce<number | null>((max, h) => (h !== null && (max === null || h > max) ? h : max), null);
+    // Only the words whose buffer ran out read (a promise per word per candidate was a
+    // visible cost with 64 words).
+    const reads = this.parts.filter((p) => p.drained).map((p) => p.peek());
+    if (reads.length) await Promise.all(reads);
+    let max: number | null = null;
+    for (const p of this.parts) {
+      const h = p.head();
+      if (h !== null && (max === null || h > max)) max = h;
+    }
+    return max;
   }
   skipTo(n: number): void {
     for (const p of this.parts) p.skipTo(n);
@@ -111,13 +137,19 @@ const MAX_PREFIX_WORDS = 64;
 
 async function wordsBeginning(db: Db, prefix: string): Promise<string[]> {
   const words: string[] = [];
-  let from = prefix;
-  while (words.length < MAX_PREFIX_WORDS) {
-    const [key] = await db.keys(db.sub.fts, { gte: from, lt: prefix + AFTER_PREFIX, limit: 1 });
-    if (key === undefined) break;
-    const word = key.slice(0, key.lastIndexOf(':'));
-    words.push(word);
-    from = `${word}:~`;
+  // One iterator that seeks past each word's postings: opening an iterator per word (a
+  // LevelDB snapshot and iterator each) was the largest cost of a search at 100k tickets.
+  const it = db.sub.fts.keys({ gte: prefix, lt: prefix + AFTER_PREFIX });
+  try {
+    while (words.length < MAX_PREFIX_WORDS) {
+      const key = await it.next();
+      if (key === undefined) break;
+      const word = key.slice(0, key.lastIndexOf(':'));
+      words.push(word);
+      it.seek(`${word}:~`);
+    }
+  } finally {
+    await it.close();
   }
   return words;
 }
@@ -154,12 +186,13 @@ export async function searchTickets(db: Db, opts: { text: string; limit: number;
   const below = /^s:\d+$/.test(opts.cursor ?? '') ? Math.min(Number(opts.cursor!.slice(2)), TOP) : TOP;
   const prefixWords = await wordsBeginning(db, prefix);
   if (prefixWords.length === 0) return { items: [], nextCursor: null };
-  const [prefixCount, ...counts] = await Promise.all([estimate(db, prefix, true), ...words.map((w) => estimate(db, w, false))]);
+  // With the prefix alone there is nothing to choose between: no counting.
+  const [prefixCount, ...counts] = words.length ? await Promise.all([estimate(db, prefix, true), ...words.map((w) => estimate(db, w, false))]) : [0];
   if (counts.some((c) => c === 0)) return { items: [], nextCursor: null };
   // -1: the prefix is the rarest, and its words are walked together.
   const fewest = Math.min(...counts);
   const rarest = counts.length && fewest < prefixCount! ? counts.indexOf(fewest) : -1;
-  const walked = rarest >= 0 ? new Postings(db, words[rarest]!, below) : new AnyOf(prefixWords.map((w) => new Postings(db, w, below)));
+  const walked = rarest >= 0 ? new Postings(db, words[rarest]!, below) : new AnyOf(prefixWords.map((w) => new Postings(db, w, below, prefixWords.length > 1 ? 8 : 64)));
   const checks = [...words.filter((_, i) => i !== rarest).map((w) => [w]), ...(rarest >= 0 ? [prefixWords] : [])];
 
   const items: FullTicket[] = [];
@@ -176,16 +209,21 @@ export async function searchTickets(db: Db, opts: { text: string; limit: number;
       const listed = await listedUnder(db, terms, numbers);
       numbers = numbers.filter((n) => listed.has(n));
     }
-    const stored = (await db.sub.ticket.getMany(numbers.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
-    for (const s of stored) {
-      if (!s || s.mergedInto !== undefined) continue;
-      const t = withTicketDefaults(s);
-      if (opts.match && !opts.match(t)) continue;
-      items.push(t);
-      if (items.length === opts.limit) {
-        walked.skipTo(t.number);
-        const more = candidates.at(-1)! < t.number || (await walked.peek()) !== null;
-        return { items, nextCursor: more ? `s:${t.number}` : null };
+    // Records are read as many as the page still needs (all of them when filters reject
+    // some): a page of 50 reads 50 tickets, not the round's 100.
+    for (let at = 0; at < numbers.length;) {
+      const slice = numbers.slice(at, (at += opts.limit - items.length));
+      const stored = (await db.sub.ticket.getMany(slice.map((n) => pad(n, NO_WIDTH)))) as Array<Ticket | undefined>;
+      for (const s of stored) {
+        if (!s || s.mergedInto !== undefined) continue;
+        const t = fillTicketDefaults(s);
+        if (opts.match && !opts.match(t)) continue;
+        items.push(t);
+        if (items.length === opts.limit) {
+          walked.skipTo(t.number);
+          const more = candidates.at(-1)! < t.number || (await walked.peek()) !== null;
+          return { items, nextCursor: more ? `s:${t.number}` : null };
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 import { Batch, pad, type Db, type JsonSub } from './db.js';
 import { indexMessage, indexTicket } from './search-index.js';
 import { notePause } from '../desk/sla.js';
-import { PRIORITIES, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
+import { PRIORITIES, fillTicketDefaults, withTicketDefaults, type FullTicket, type Message, type Ticket, type TicketStatus } from '../desk/types.js';
 
 // Tickets, their messages and the indexes that list and thread them.
 
@@ -232,19 +232,26 @@ export async function listTickets(
       ? lastKey === null ? { gte: range.gte, lt: range.lt } : { gt: lastKey, lt: range.lt }
       : { gte: range.gte, lt: lastKey ?? range.lt };
   const items: FullTicket[] = [];
+  // The first read takes one row more than the page: when no filter rejects a row (most
+  // lists) that is the whole cost, the extra row saying whether there is a next page.
+  // Later reads, when filters rejected rows, take more at a time.
+  let size = opts.limit + 1;
   for (;;) {
-    const keys = await db.keys(index, { ...unread(), reverse: !range.ascending, limit: Math.max(opts.limit * 2, 50) });
+    const keys = await db.keys(index, { ...unread(), reverse: !range.ascending, limit: size });
+    size = Math.min(size * 2, 1000);
     if (keys.length === 0) return { items, nextCursor: null };
     const numbers = keys.map((k) => k.slice(k.lastIndexOf(':') + 1));
-    const tickets = (await db.sub.ticket.getMany(numbers)) as Array<Ticket | undefined>;
-    for (let i = 0; i < keys.length; i++) {
+    const wanted = opts.match ? numbers : numbers.slice(0, opts.limit - items.length);
+    const tickets = (await db.sub.ticket.getMany(wanted)) as Array<Ticket | undefined>;
+    for (let i = 0; i < tickets.length; i++) {
       lastKey = keys[i]!;
       const stored = tickets[i];
       if (!stored) continue;
-      const t = withTicketDefaults(stored);
+      const t = fillTicketDefaults(stored);
       if (opts.match && !opts.match(t)) continue;
       items.push(t);
       if (items.length === opts.limit) {
+        if (i < keys.length - 1) return { items, nextCursor: lastKey };
         const more = await db.keys(index, { ...unread(), reverse: !range.ascending, limit: 1 });
         return { items, nextCursor: more.length ? lastKey : null };
       }

@@ -1,4 +1,3 @@
-import { authenticate } from 'mailauth';
 import type { DnsResolver } from './resolver.js';
 import type { VerdictSummary } from '../desk/types.js';
 
@@ -22,6 +21,9 @@ export interface Verdict {
  */
 export async function verdictOf(raw: Buffer, input: VerdictInput, resolver: DnsResolver): Promise<Verdict> {
   try {
+    // Loaded at first use, not at start: the mail libraries were a third of the start-up's
+    // CPU profile, and the desk answers the panel without them (app.ts preloads them after).
+    const { authenticate } = await import('mailauth');
     const res: any = await authenticate(raw, {
       ip: input.clientIp,
       helo: input.helo,
