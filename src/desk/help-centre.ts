@@ -1,5 +1,6 @@
 import type { CustomFieldDefinition } from './custom-fields.js';
 import { customValueProblem } from './custom-fields.js';
+import { helpWords, type HelpCentreWords } from './help-centre-words.js';
 import type { CustomFieldValue, Message } from './types.js';
 
 // The help centre (issue 5): a public page per department with a ticket form, and a portal
@@ -63,7 +64,7 @@ export type SubmissionCheck = { ok: true; submission: Submission } | { ok: false
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Reads the form's fields (strings as the browser sent them) into a submission, or says what is wrong with each. */
-export function checkSubmission(fields: Record<string, string>, publicFields: CustomFieldDefinition[]): SubmissionCheck {
+export function checkSubmission(fields: Record<string, string>, publicFields: CustomFieldDefinition[], w: HelpCentreWords = helpWords('en')): SubmissionCheck {
   const errors: Record<string, string> = {};
   // RFC 5322 §2.2: header fields are one line; name and subject end up in headers of our mails.
   const line = (v: string | undefined) => (v ?? '').replace(/[\r\n\t]+/g, ' ').trim();
@@ -71,13 +72,13 @@ export function checkSubmission(fields: Record<string, string>, publicFields: Cu
   const email = line(fields.email).toLowerCase();
   const subject = line(fields.subject);
   const description = (fields.description ?? '').replace(/\r\n?/g, '\n').trim();
-  if (!name) errors.name = 'Please tell us your name.';
-  else if (name.length > LIMITS.name) errors.name = `Your name can be at most ${LIMITS.name} characters.`;
-  if (!EMAIL.test(email) || email.length > LIMITS.email) errors.email = 'Please give an email address we can answer, like name@example.com.';
-  if (!subject) errors.subject = 'Please give your request a subject.';
-  else if (subject.length > LIMITS.subject) errors.subject = `The subject can be at most ${LIMITS.subject} characters.`;
-  if (!description) errors.description = 'Please describe what you need.';
-  else if (description.length > LIMITS.description) errors.description = `The description can be at most ${LIMITS.description} characters.`;
+  if (!name) errors.name = w.nameMissing;
+  else if (name.length > LIMITS.name) errors.name = w.nameTooLong(LIMITS.name);
+  if (!EMAIL.test(email) || email.length > LIMITS.email) errors.email = w.emailInvalid;
+  if (!subject) errors.subject = w.subjectMissing;
+  else if (subject.length > LIMITS.subject) errors.subject = w.subjectTooLong(LIMITS.subject);
+  if (!description) errors.description = w.descriptionMissing;
+  else if (description.length > LIMITS.description) errors.description = w.descriptionTooLong(LIMITS.description);
 
   const customFields: Record<string, CustomFieldValue> = {};
   for (const def of publicFields) {
@@ -86,7 +87,8 @@ export function checkSubmission(fields: Record<string, string>, publicFields: Cu
     if (raw === '') continue;
     const value: CustomFieldValue = def.type === 'number' ? Number(raw) : def.type === 'checkbox' ? true : raw;
     const problem = customValueProblem(def, def.key, value);
-    if (problem) errors[customFieldInput(def.key)] = problem;
+    // The panel's sentence (customValueProblem) is English; the customer reads one in their language.
+    if (problem) errors[customFieldInput(def.key)] = w.customField(def);
     else customFields[def.key] = value;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, submission: { name, email, subject, description, customFields } };
