@@ -184,13 +184,20 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     }
     return contact;
   };
+  /** The contact's requests, and the words of pages about them all: the department of the request that moved last (the mail that brought them here). */
+  const contactRequests = async (contact: Contact, req: FastifyRequest) => {
+    const page = await listTickets(db, { range: ticketIndex.contact(contact.id), limit: 100, match: (t) => t.contactId === contact.id && t.deletedAt === null && !t.flags.includes('system') });
+    const latest = page.items.reduce<(typeof page.items)[number] | undefined>((a, t) => (!a || t.updatedAt > a.updatedAt ? t : a), undefined);
+    const w = contactWords(contact, latest ? await departmentLanguage(latest.departmentId) : browserLanguage(req.headers['accept-language']));
+    return { tickets: page.items, w };
+  };
   const notYours = (reply: FastifyReply, w: HelpCentreWords) => helpPage(reply, 404, w.requestNotFoundTitle, `<p>${w.requestNotFound}</p>`, w.lang);
   /** The contact's ticket with the words of its page: the contact's language, else its department's. */
   const customerTicket = async (contact: Contact, number: number, req: FastifyRequest, reply: FastifyReply) => {
     const ticket = await getTicket(db, number);
     // A merged ticket reads as its target: the customer may follow it when the target is theirs too.
     if (!ticket || ticket.contactId !== contact.id || ticket.deletedAt !== null || ticket.flags.includes('system')) {
-      notYours(reply, contactWords(contact, browserLanguage(req.headers['accept-language'])));
+      notYours(reply, (await contactRequests(contact, req)).w);
       return null;
     }
     return { ticket, w: contactWords(contact, await departmentLanguage(ticket.departmentId)) };
@@ -203,11 +210,8 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     const { token } = req.params as { token: string };
     const contact = await contactOf(token, req, reply);
     if (!contact) return reply;
-    const page = await listTickets(db, { range: ticketIndex.contact(contact.id), limit: 100, match: (t) => t.contactId === contact.id && t.deletedAt === null && !t.flags.includes('system') });
-    // The list speaks the department of the request that moved last (the mail that brought them here).
-    const latest = page.items.reduce<(typeof page.items)[number] | undefined>((a, t) => (!a || t.updatedAt > a.updatedAt ? t : a), undefined);
-    const w = contactWords(contact, latest ? await departmentLanguage(latest.departmentId) : browserLanguage(req.headers['accept-language']));
-    return helpPage(reply, 200, w.yourRequests, portalListBody(token, contact.name || contact.email, page.items, w), w.lang);
+    const { tickets, w } = await contactRequests(contact, req);
+    return helpPage(reply, 200, w.yourRequests, portalListBody(token, contact.name || contact.email, tickets, w), w.lang);
   });
 
   app.get('/help/portal/:token/:number', { schema: { hide: true, params: ticketParams } }, async (req, reply) => {
