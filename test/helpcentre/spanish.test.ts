@@ -102,3 +102,26 @@ describe('help centre in the department\'s language', () => {
     expect(plain).toContain('This link is not valid');
   });
 });
+
+describe('help centre in Spanish: rate limit', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ helpCentreLimits: { perIp: 1, windowMs: 3_600_000 } });
+    const soporte = await openHelpCentre(app, 'soporte');
+    expect((await app.api(`/api/v1/templates/${soporte}`, { method: 'PUT', json: { language: 'es' } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers 429 in the department\'s language', async () => {
+    expect((await submitForm(app, { subject: 'Uno' }, 'soporte')).status).toBe(303);
+    const second = await submitForm(app, { subject: 'Dos' }, 'soporte');
+    expect(second.status).toBe(429);
+    const html = await second.text();
+    expect(lang(html)).toBe('es');
+    expect(html).toContain('<h1>Demasiadas solicitudes</h1>');
+    expect(html).toContain('Inténtelo de nuevo dentro de 60 minutos.');
+  });
+});
