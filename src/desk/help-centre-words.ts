@@ -71,6 +71,8 @@ export interface HelpCentreWords {
   yourReply: string;
   sendReply: string;
   support: string;
+  /** The paragraph our mails add: where the customer reads and answers their requests. */
+  portalParagraph: (link: string, days: number) => string;
 }
 
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -133,6 +135,7 @@ const EN: HelpCentreWords = {
   yourReply: 'Your reply',
   sendReply: 'Send reply',
   support: 'Support',
+  portalParagraph: (link, days) => [`You can follow and answer your requests online: ${link}`, `This link is personal and works for ${days} days; do not forward it.`].join('\n'),
 };
 
 const ES: HelpCentreWords = {
@@ -193,6 +196,7 @@ const ES: HelpCentreWords = {
   yourReply: 'Su respuesta',
   sendReply: 'Enviar respuesta',
   support: 'Soporte',
+  portalParagraph: (link, days) => [`Puede seguir y responder sus solicitudes en línea: ${link}`, `Este enlace es personal y funciona durante ${days} días; no lo reenvíe.`].join('\n'),
 };
 
 export const HELP_CENTRE_WORDS: Record<Language, HelpCentreWords> = { en: EN, es: ES };

@@ -2,6 +2,7 @@ import type { CustomFieldDefinition } from './custom-fields.js';
 import { customValueProblem } from './custom-fields.js';
 import { helpWords, type HelpCentreWords } from './help-centre-words.js';
 import type { CustomFieldValue, Message } from './types.js';
+import type { Language } from './templates.js';
 
 // The help centre (issue 5): a public page per department with a ticket form, and a portal
 // where customers read and answer their tickets through a signed link sent by mail. What is
@@ -100,7 +101,7 @@ export function portalMessages(messages: Message[]): Message[] {
   return messages.filter((m) => !m.flags.some((f) => hidden.has(f)));
 }
 
-/** The paragraph the confirmation mail (and replies) add: where the customer reads and answers their tickets. */
-export function portalParagraph(link: string, days: number): string {
-  return [`You can follow and answer your requests online: ${link}`, `This link is personal and works for ${days} days; do not forward it.`].join('\n');
+/** The paragraph the confirmation mail (and replies) add, in the mail's language: where the customer reads and answers their tickets. */
+export function portalParagraph(link: string, days: number, language: Language = 'en'): string {
+  return helpWords(language).portalParagraph(link, days);
 }

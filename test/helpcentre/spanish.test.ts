@@ -70,7 +70,13 @@ describe('help centre in the department\'s language', () => {
     expect((await submitForm(app, { name: 'Rosa', email: 'rosa@cliente.test', subject: 'La impresora no imprime' }, 'soporte')).status).toBe(303);
     const mail = await waitFor(async () => relay.received.find((r) => r.rcptTo.includes('rosa@cliente.test')), 'the confirmation');
     number = Number(/\[#(\d+)\]/.exec(mail.raw)![1]);
-    portal = /(http:\/\/\S+\/help\/portal\/\S+)/.exec((await parse(mail.raw)).text ?? '')![1]!;
+    const confirmation = (await parse(mail.raw)).text ?? '';
+    portal = /(http:\/\/\S+\/help\/portal\/\S+)/.exec(confirmation)![1]!;
+    // The confirmation speaks like the page did: the Spanish acknowledgement and portal paragraph.
+    expect(confirmation).toContain('Hola, Rosa:');
+    expect(confirmation).toContain('Puede seguir y responder sus solicitudes en línea:');
+    expect(confirmation).toContain('Este enlace es personal y funciona durante 30 días; no lo reenvíe.');
+    expect(confirmation).not.toContain('requests online');
 
     const list = await (await fetch(portal)).text();
     expect(lang(list)).toBe('es');
