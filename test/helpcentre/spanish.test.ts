@@ -92,6 +92,17 @@ describe('help centre in the department\'s language', () => {
     for (const words of ['Estado: Abierta', 'Todas sus solicitudes', 'Su respuesta', 'Enviar respuesta']) expect(page).toContain(words);
     expect(page).not.toContain('Send reply');
 
+    // An agent's reply carries the portal paragraph in Spanish as well.
+    expect((await app.api(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'Desenchúfela primero.' } })).status).toBe(202);
+    const reply = await waitFor(async () => relay.received.find((r) => r.raw.includes('Desench')), 'the agent reply');
+    const replyText = (await parse(reply.raw)).text ?? '';
+    expect(replyText).toContain('Puede seguir y responder sus solicitudes en línea:');
+    expect(replyText).not.toContain('requests online');
+    // The thread shows the agent's reply with the same UTC time format.
+    const thread = await (await fetch(`${portal}/${number}`)).text();
+    expect(thread).toContain('Desenchúfela primero.');
+    expect(thread).toMatch(/<p class="meta">[^<]+ · \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/p>/);
+
     const other = await fetch(`${portal}/999999`);
     expect(other.status).toBe(404);
     expect(await other.text()).toContain('Esta solicitud no existe o no es suya.');
