@@ -16,7 +16,7 @@ export interface CustomFieldDefinition {
   public?: boolean;
 }
 
-const MAX_TEXT = 1000;
+export const MAX_TEXT = 1000;
 
 /** Why a value does not fit its field, or null when it does. null values (clearing a field) always fit. */
 export function customValueProblem(def: CustomFieldDefinition | undefined, key: string, value: CustomFieldValue): string | null {

@@ -1,6 +1,8 @@
 import type { CustomFieldDefinition } from './custom-fields.js';
 import { customValueProblem } from './custom-fields.js';
+import { helpWords, type HelpCentreWords } from './help-centre-words.js';
 import type { CustomFieldValue, Message } from './types.js';
+import type { Language } from './templates.js';
 
 // The help centre (issue 5): a public page per department with a ticket form, and a portal
 // where customers read and answer their tickets through a signed link sent by mail. What is
@@ -63,7 +65,7 @@ export type SubmissionCheck = { ok: true; submission: Submission } | { ok: false
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Reads the form's fields (strings as the browser sent them) into a submission, or says what is wrong with each. */
-export function checkSubmission(fields: Record<string, string>, publicFields: CustomFieldDefinition[]): SubmissionCheck {
+export function checkSubmission(fields: Record<string, string>, publicFields: CustomFieldDefinition[], w: HelpCentreWords = helpWords('en')): SubmissionCheck {
   const errors: Record<string, string> = {};
   // RFC 5322 §2.2: header fields are one line; name and subject end up in headers of our mails.
   const line = (v: string | undefined) => (v ?? '').replace(/[\r\n\t]+/g, ' ').trim();
@@ -71,13 +73,13 @@ export function checkSubmission(fields: Record<string, string>, publicFields: Cu
   const email = line(fields.email).toLowerCase();
   const subject = line(fields.subject);
   const description = (fields.description ?? '').replace(/\r\n?/g, '\n').trim();
-  if (!name) errors.name = 'Please tell us your name.';
-  else if (name.length > LIMITS.name) errors.name = `Your name can be at most ${LIMITS.name} characters.`;
-  if (!EMAIL.test(email) || email.length > LIMITS.email) errors.email = 'Please give an email address we can answer, like name@example.com.';
-  if (!subject) errors.subject = 'Please give your request a subject.';
-  else if (subject.length > LIMITS.subject) errors.subject = `The subject can be at most ${LIMITS.subject} characters.`;
-  if (!description) errors.description = 'Please describe what you need.';
-  else if (description.length > LIMITS.description) errors.description = `The description can be at most ${LIMITS.description} characters.`;
+  if (!name) errors.name = w.nameMissing;
+  else if (name.length > LIMITS.name) errors.name = w.nameTooLong(LIMITS.name);
+  if (!EMAIL.test(email) || email.length > LIMITS.email) errors.email = w.emailInvalid;
+  if (!subject) errors.subject = w.subjectMissing;
+  else if (subject.length > LIMITS.subject) errors.subject = w.subjectTooLong(LIMITS.subject);
+  if (!description) errors.description = w.descriptionMissing;
+  else if (description.length > LIMITS.description) errors.description = w.descriptionTooLong(LIMITS.description);
 
   const customFields: Record<string, CustomFieldValue> = {};
   for (const def of publicFields) {
@@ -86,7 +88,8 @@ export function checkSubmission(fields: Record<string, string>, publicFields: Cu
     if (raw === '') continue;
     const value: CustomFieldValue = def.type === 'number' ? Number(raw) : def.type === 'checkbox' ? true : raw;
     const problem = customValueProblem(def, def.key, value);
-    if (problem) errors[customFieldInput(def.key)] = problem;
+    // The panel's sentence (customValueProblem) is English; the customer reads one in their language.
+    if (problem) errors[customFieldInput(def.key)] = w.customField(def);
     else customFields[def.key] = value;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, submission: { name, email, subject, description, customFields } };
@@ -98,7 +101,7 @@ export function portalMessages(messages: Message[]): Message[] {
   return messages.filter((m) => !m.flags.some((f) => hidden.has(f)));
 }
 
-/** The paragraph the confirmation mail (and replies) add: where the customer reads and answers their tickets. */
-export function portalParagraph(link: string, days: number): string {
-  return [`You can follow and answer your requests online: ${link}`, `This link is personal and works for ${days} days; do not forward it.`].join('\n');
+/** The paragraph the confirmation mail (and replies) add, in the mail's language: where the customer reads and answers their tickets. */
+export function portalParagraph(link: string, days: number, language: Language = 'en'): string {
+  return helpWords(language).portalParagraph(link, days);
 }

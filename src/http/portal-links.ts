@@ -5,6 +5,9 @@ import { linkExpiry, signLink } from '../desk/signed-links.js';
 import { portalParagraph, type HelpCentreSettings } from '../desk/help-centre.js';
 import type { Ticket } from '../desk/types.js';
 import { escapeHtml } from './public-html.js';
+import { getTemplateSettings } from '../store/templates.js';
+import { getContact } from '../store/directory.js';
+import { chooseLanguage, departmentTemplates, type Language } from '../desk/templates.js';
 
 // The customer portal's links, as our mails carry them: the help centre's confirmation, and
 // agents' replies on tickets of departments whose help centre is on.
@@ -18,13 +21,13 @@ async function publicUrlOf(app: FastifyInstance, settings: HelpCentreSettings): 
  * Makes the portal paragraph of a customer's mails: a link valid for the configured days from
  * `now`, signed with the desk's secret; null when no public address is set (no link to give).
  */
-export async function portalLinker(app: FastifyInstance, now: number): Promise<(contactId: string) => string | null> {
+export async function portalLinker(app: FastifyInstance, now: number): Promise<(contactId: string, language?: Language) => string | null> {
   const settings = await getHelpCentre(app.deps.db);
   const base = await publicUrlOf(app, settings);
-  return (contactId) => {
+  return (contactId, language = 'en') => {
     if (!base || !contactId) return null;
     const token = signLink(app.deps.outbound.secret, 'portal', contactId, linkExpiry(now, settings.portalLinkDays));
-    return portalParagraph(`${base}/help/portal/${token}`, settings.portalLinkDays);
+    return portalParagraph(`${base}/help/portal/${token}`, settings.portalLinkDays, language);
   };
 }
 
@@ -36,7 +39,10 @@ export async function portalLinker(app: FastifyInstance, now: number): Promise<(
 export async function replyPortalFooter(app: FastifyInstance, ticket: Ticket, now: number): Promise<{ text: string; html: string } | null> {
   const settings = await getHelpCentre(app.deps.db);
   if (!settings.pages.some((p) => p.enabled && p.departmentId === ticket.departmentId)) return null;
-  const paragraph = (await portalLinker(app, now))(ticket.contactId);
+  // In the language of the customer's mails: theirs when their contact says, else the department's.
+  const [templates, contact] = await Promise.all([getTemplateSettings(app.deps.db), ticket.contactId ? getContact(app.deps.db, ticket.contactId) : undefined]);
+  const language = chooseLanguage(departmentTemplates(templates, ticket.departmentId).language, contact?.fields?.language);
+  const paragraph = (await portalLinker(app, now))(ticket.contactId, language);
   if (!paragraph) return null;
   return { text: `\n\n-- \n${paragraph}\n`, html: `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>` };
 }

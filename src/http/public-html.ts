@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { Language } from '../desk/templates.js';
 
 // The public pages customers open from a link (the rating page, the help centre, the
 // portal): server-rendered, no script, everything they show escaped here.
@@ -15,14 +16,15 @@ export const paragraphs = (text: string) =>
  */
 export const HELP_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-export function helpPage(reply: FastifyReply, status: number, title: string, body: string) {
+/** lang: the page's language (the department's, or the customer's), for <html lang> so screen readers and translators read it right. */
+export function helpPage(reply: FastifyReply, status: number, title: string, body: string, lang: Language = 'en') {
   return reply
     .status(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('Content-Security-Policy', HELP_CSP)
     // Pages carry signed tokens (form, portal): no cache may keep them.
     .header('Cache-Control', 'no-store')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
+    .send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/help/help.css"></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`);
 }

@@ -7,6 +7,9 @@ import { putTimeline } from '../store/activity.js';
 import { loadRouting } from '../app/routing.js';
 import { queueAutomaticMail } from '../automation/automatic-mail.js';
 import { acknowledgementMail } from '../desk/acknowledgement.js';
+import { customerMail } from '../automation/template-mail.js';
+import { getTemplateSettings } from '../store/templates.js';
+import { chooseLanguage, departmentTemplates, type Language } from '../desk/templates.js';
 import { decideThread } from '../desk/threading.js';
 import { subjectToken, withSubjectToken } from '../desk/tokens.js';
 import type { Submission } from '../desk/help-centre.js';
@@ -34,7 +37,7 @@ export interface WebTicketOpts {
   uploads: Upload[];
   clientIp: string;
   /** The portal paragraph for the confirmation mail, given the contact; null leaves it out. */
-  portal: (contactId: string) => string | null;
+  portal: (contactId: string, language?: Language) => string | null;
 }
 
 export type WebTicketResult =
@@ -133,11 +136,18 @@ export async function openWebTicket(db: Db, opts: WebTicketOpts): Promise<WebTic
     const recent = await recentEvents(db, ackKey, now - HOUR);
     const confirmed = recent.length < settings.ackPerSenderPerHour;
     if (confirmed) {
-      const ack = acknowledgementMail(department?.acknowledgement, {
-        number, token: subjectToken(settings.subjectTokenFormat, number), subject: s.subject,
-        requesterName: s.name, requesterEmail: s.email, departmentName: alias.name || department?.name || 'Support',
-      });
-      const portal = opts.portal(contact.id);
+      // As for mail (src/ingest/acknowledge.ts): the department's template in the customer's
+      // language; a text set the older way still counts while no template replaces it.
+      const templates = await getTemplateSettings(db);
+      const legacy = department?.acknowledgement;
+      const ack = legacy && (legacy.subject || legacy.text) && !templates.departments[opts.departmentId]?.templates.acknowledgement
+        ? acknowledgementMail(legacy, {
+          number, token: subjectToken(settings.subjectTokenFormat, number), subject: s.subject,
+          requesterName: s.name, requesterEmail: s.email, departmentName: alias.name || department?.name || 'Support',
+        })
+        : await customerMail(db, 'acknowledgement', ticket);
+      const language = chooseLanguage(departmentTemplates(templates, opts.departmentId).language, contact.fields?.language);
+      const portal = opts.portal(contact.id, language);
       ticket = await queueAutomaticMail(db, batch, opts.secret, ticket, { subject: ack.subject, text: portal ? aboveSignature(ack.text, portal) : ack.text }, now);
       putEvents(db, batch, ackKey, [...recent, now]);
     }

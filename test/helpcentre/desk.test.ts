@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { checkSubmission, portalMessages, slugify } from '../../src/desk/help-centre.js';
+import { browserLanguage, helpWords } from '../../src/desk/help-centre-words.js';
 import { checkLink, signLink } from '../../src/desk/signed-links.js';
 import { checkRatingToken, ratingToken } from '../../src/desk/ratings.js';
 import { addressKey } from '../../src/http/throttle.js';
@@ -27,6 +28,23 @@ describe('help centre submissions', () => {
     const r = checkSubmission({ name: '', email: 'rosa@', subject: 'x'.repeat(201), description: '  ', cf_plan: 'Gold', cf_seats: 'many' }, fields);
     expect(r.ok).toBe(false);
     expect(Object.keys((r as any).errors).sort()).toEqual(['cf_plan', 'cf_seats', 'description', 'email', 'name', 'subject']);
+  });
+
+  it('says it in the department\'s language, custom fields included', () => {
+    const r = checkSubmission({ ...good, name: '', cf_plan: 'Gold', cf_seats: 'many' }, fields, helpWords('es'));
+    expect(r.ok === false && r.errors).toEqual({
+      name: 'Indíquenos su nombre.',
+      cf_plan: 'Plan admite uno de estos valores: Basic, Pro.',
+      cf_seats: 'Seats admite un número.',
+    });
+  });
+
+  it('picks the browser\'s preferred language among those we have, by weight, else English', () => {
+    expect(browserLanguage('fr-CH, fr;q=0.9, es;q=0.8, en;q=0.7')).toBe('es');
+    expect(browserLanguage('en;q=0.5, es-AR')).toBe('es');
+    expect(browserLanguage('es;q=0, en-GB')).toBe('en');
+    expect(browserLanguage('de')).toBe('en');
+    expect(browserLanguage(undefined)).toBe('en');
   });
 
   it('reads public custom fields by type and leaves out those left empty', () => {

@@ -3,6 +3,10 @@ import multipart from '@fastify/multipart';
 import { getDepartment } from '../../store/directory.js';
 import { customFieldDefinitions } from '../../store/custom-fields.js';
 import { getHelpCentre } from '../../store/help-centre.js';
+import { getTemplateSettings } from '../../store/templates.js';
+import { chooseLanguage, departmentTemplates, type Language } from '../../desk/templates.js';
+import { browserLanguage, helpWords, type HelpCentreWords } from '../../desk/help-centre-words.js';
+import type { Contact } from '../../desk/types.js';
 import { getContact } from '../../store/directory.js';
 import { getTicket, listTickets, messagesOf, ticketIndex } from '../../store/tickets.js';
 import { checkLink, signLink } from '../../desk/signed-links.js';
@@ -45,34 +49,44 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
   });
 
   /** Past the per-IP limit: 429 with Retry-After (RFC 6585 §4), counted before any work. */
-  const throttled = (req: FastifyRequest, reply: FastifyReply): boolean => {
+  const throttled = (req: FastifyRequest, reply: FastifyReply, w: HelpCentreWords): boolean => {
     const client = addressKey(req.ip);
     const wait = submissions.retryAfter(client, limits.perIp);
     if (wait > 0) {
       reply.header('Retry-After', String(wait));
-      helpPage(reply, 429, 'Too many requests', `<p>We received many requests from your network in a short time. Please try again in ${wait < 90 ? 'a minute' : `${Math.ceil(wait / 60)} minutes`}.</p>`);
+      helpPage(reply, 429, w.tooManyTitle, `<p>${w.tooMany(wait)}</p>`, w.lang);
       return true;
     }
     submissions.note(client);
     return false;
   };
 
-  /** The enabled page of a slug, with its department; else answers 404 and returns null. */
-  const pageOf = async (slug: string, reply: FastifyReply): Promise<HelpCentrePage | null> => {
+  /** A page that knows no department speaks the browser's language (of those we have). */
+  const browserWords = (req: FastifyRequest) => helpWords(browserLanguage(req.headers['accept-language']));
+  /** The department's language: the one its customer mails are written in (Templates). */
+  const departmentLanguage = async (departmentId: string): Promise<Language> => departmentTemplates(await getTemplateSettings(db), departmentId).language;
+  /** A customer's own language (contact field "language") when we have it, else the fallback. */
+  const contactWords = (contact: Contact, fallback: Language) => helpWords(chooseLanguage(fallback, contact.fields?.language));
+
+  /** The enabled page of a slug, with its department's words; else answers 404 and returns null. */
+  const pageOf = async (slug: string, req: FastifyRequest, reply: FastifyReply): Promise<{ page: HelpCentrePage; w: HelpCentreWords } | null> => {
     const settings = await getHelpCentre(db);
     const page = settings.pages.find((p) => p.slug === slug && p.enabled);
     if (!page || !(await getDepartment(db, page.departmentId))) {
-      helpPage(reply, 404, 'Page not found', '<p>There is no help centre at this address.</p>');
+      const w = browserWords(req);
+      helpPage(reply, 404, w.notFoundTitle, `<p>${w.notFound}</p>`, w.lang);
       return null;
     }
-    return page;
+    return { page, w: helpWords(await departmentLanguage(page.departmentId)) };
   };
 
-  const showForm = async (reply: FastifyReply, status: number, page: HelpCentrePage, values: Record<string, string> = {}, errors: Record<string, string> = {}, notice = '') => {
+  const showForm = async (reply: FastifyReply, status: number, { page, w }: { page: HelpCentrePage; w: HelpCentreWords }, values: Record<string, string> = {}, errors: Record<string, string> = {}, notice = '') => {
     const fields = (await customFieldDefinitions(db)).filter((d) => d.public);
     const token = signLink(secret, 'help-form', page.departmentId, app.deps.now() + FORM_LIFETIME_MS);
-    return helpPage(reply, status, page.title, formBody({ page, fields, token, values, errors, notice }));
+    return helpPage(reply, status, page.title, formBody({ page, fields, token, values, errors, notice, words: w }), w.lang);
   };
+  const useTheForm = (reply: FastifyReply, status: number, { page, w }: { page: HelpCentrePage; w: HelpCentreWords }, lead = '') =>
+    helpPage(reply, status, w.useFormTitle, `<p>${lead ? `${lead} ` : ''}<a href="/help/${escapeHtml(page.slug)}">${w.openForm}</a> ${w.sendFromThere}</p>`, w.lang);
 
   app.get('/help/help.css', async (_req, reply) =>
     reply.header('content-type', 'text/css; charset=utf-8').header('Content-Security-Policy', HELP_CSP).header('Cache-Control', 'public, max-age=3600').send(HELP_CSS),
@@ -81,15 +95,16 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
   const slugParams = { type: 'object', required: ['slug'], properties: { slug: { type: 'string', maxLength: 40 } } } as const;
 
   app.get('/help/:slug', { schema: { hide: true, params: slugParams } }, async (req, reply) => {
-    const page = await pageOf((req.params as { slug: string }).slug, reply);
-    return page ? showForm(reply, 200, page) : reply;
+    const found = await pageOf((req.params as { slug: string }).slug, req, reply);
+    return found ? showForm(reply, 200, found) : reply;
   });
 
   app.post('/help/:slug', { schema: { hide: true, params: slugParams } }, async (req, reply) => {
-    const page = await pageOf((req.params as { slug: string }).slug, reply);
-    if (!page) return reply;
-    if (throttled(req, reply)) return reply;
-    if (!req.isMultipart()) return helpPage(reply, 415, 'Please use the form', `<p><a href="/help/${escapeHtml(page.slug)}">Open the form</a> and send it from there.</p>`);
+    const found = await pageOf((req.params as { slug: string }).slug, req, reply);
+    if (!found) return reply;
+    const { page, w } = found;
+    if (throttled(req, reply, w)) return reply;
+    if (!req.isMultipart()) return useTheForm(reply, 415, found);
 
     const fields: Record<string, string> = {};
     const uploads: Upload[] = [];
@@ -110,20 +125,20 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (!/^FST_(REQ_FILE_TOO_LARGE|FILES_LIMIT|PARTS_LIMIT|FIELDS_LIMIT)$/.test(code)) throw err;
-      return showForm(reply, 413, page, fields, { attachments: `Attachments can be at most ${ATTACHMENT_LIMITS.files} files of ${ATTACHMENT_LIMITS.fileBytes / 1024 / 1024} MB each, ${MAX_TOTAL_BYTES / 1024 / 1024} MB together. Please choose them again.` });
+      return showForm(reply, 413, found, fields, { attachments: w.attachmentsTooLarge(ATTACHMENT_LIMITS.files, ATTACHMENT_LIMITS.fileBytes / 1024 / 1024, MAX_TOTAL_BYTES / 1024 / 1024) });
     }
 
     const form = checkLink(secret, 'help-form', fields.form ?? '', app.deps.now());
-    if (!form.ok && form.reason === 'expired') return showForm(reply, 400, page, fields, {}, 'This form was open for a long time. Please check your request and send it again (attachments need to be chosen again).');
-    if (!form.ok || form.payload !== page.departmentId) return helpPage(reply, 400, 'Please use the form', `<p>This request did not come from our form. <a href="/help/${escapeHtml(page.slug)}">Open the form</a> and send it from there.</p>`);
+    if (!form.ok && form.reason === 'expired') return showForm(reply, 400, found, fields, {}, w.formExpired);
+    if (!form.ok || form.payload !== page.departmentId) return useTheForm(reply, 400, found, w.notFromForm);
 
     // A filled honeypot is a bot: it is told all went well and nothing is written.
     if ((fields[HONEYPOT_FIELD] ?? '') !== '') {
       req.log.info({ ip: req.ip, page: page.slug }, 'help centre: honeypot filled; submission dropped');
       return reply.redirect(`/help/${page.slug}/sent`, 303);
     }
-    const checked = checkSubmission(fields, (await customFieldDefinitions(db)).filter((d) => d.public));
-    if (!checked.ok) return showForm(reply, 400, page, fields, checked.errors);
+    const checked = checkSubmission(fields, (await customFieldDefinitions(db)).filter((d) => d.public), w);
+    if (!checked.ok) return showForm(reply, 400, found, fields, checked.errors);
 
     const now = app.deps.now();
     const portal = await portalLinker(app, now);
@@ -133,9 +148,9 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     } catch (err) {
       // Nothing was written (one batch): say so, keep what was typed, and let them send again.
       req.log.error({ err, page: page.slug }, 'help centre: could not store a submission');
-      return showForm(reply, 503, page, fields, {}, 'We could not save your request just now. Please send it again in a moment (attachments need to be chosen again).');
+      return showForm(reply, 503, found, fields, {}, w.notSaved);
     }
-    if (!result.ok) return showForm(reply, 400, page, fields, { email: 'Please give your own email address, not one of ours.' });
+    if (!result.ok) return showForm(reply, 400, found, fields, { email: w.ownAddress });
     req.log.info({ ticket: result.ticketNumber, page: page.slug, confirmed: result.confirmed }, 'help centre: ticket opened from the form');
     app.deps.live.publish({ type: 'ticket', ticketNumber: result.ticketNumber, reason: 'new' });
     if (result.confirmed) app.deps.outbound.worker.wake();
@@ -145,35 +160,47 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
   });
 
   app.get('/help/:slug/sent', { schema: { hide: true, params: slugParams } }, async (req, reply) => {
-    const page = await pageOf((req.params as { slug: string }).slug, reply);
-    if (!page) return reply;
+    const found = await pageOf((req.params as { slug: string }).slug, req, reply);
+    if (!found) return reply;
+    const { page, w } = found;
     // The same words whether a ticket was opened or a bot was turned away: nothing to learn here.
-    return helpPage(reply, 200, 'Thank you, we have your request', `<p class="notice">We have received your request and sent a confirmation with its number to your email address. Reply to that mail to add anything.</p><p><a href="/help/${escapeHtml(page.slug)}">Send another request</a></p>`);
+    return helpPage(reply, 200, w.sentTitle, `<p class="notice">${w.sent}</p><p><a href="/help/${escapeHtml(page.slug)}">${w.sendAnother}</a></p>`, w.lang);
   });
 
   // The portal: the signed link names the customer (a contact); it shows their tickets only.
-  const contactOf = async (token: string, reply: FastifyReply) => {
+  const contactOf = async (token: string, req: FastifyRequest, reply: FastifyReply) => {
     const check = checkLink(secret, 'portal', token, app.deps.now());
     if (!check.ok) {
       const expired = check.reason === 'expired';
-      helpPage(reply, expired ? 410 : 404, expired ? 'This link has expired' : 'This link is not valid', '<p>Each of our mails carries a fresh link to your requests; open the link in the most recent one, or write to us by mail.</p>');
+      const w = browserWords(req);
+      helpPage(reply, expired ? 410 : 404, expired ? w.linkExpiredTitle : w.linkInvalidTitle, `<p>${w.linkHelp}</p>`, w.lang);
       return null;
     }
     const contact = await getContact(db, check.payload);
     if (!contact) {
-      helpPage(reply, 404, 'This link is not valid', '<p>We have no requests for this link.</p>');
+      const w = browserWords(req);
+      helpPage(reply, 404, w.linkInvalidTitle, `<p>${w.noRequestsForLink}</p>`, w.lang);
       return null;
     }
     return contact;
   };
-  const customerTicket = async (contactId: string, number: number, reply: FastifyReply) => {
+  /** The contact's requests, and the words of pages about them all: the department of the request that moved last (the mail that brought them here). */
+  const contactRequests = async (contact: Contact, req: FastifyRequest) => {
+    const page = await listTickets(db, { range: ticketIndex.contact(contact.id), limit: 100, match: (t) => t.contactId === contact.id && t.deletedAt === null && !t.flags.includes('system') });
+    const latest = page.items.reduce<(typeof page.items)[number] | undefined>((a, t) => (!a || t.updatedAt > a.updatedAt ? t : a), undefined);
+    const w = contactWords(contact, latest ? await departmentLanguage(latest.departmentId) : browserLanguage(req.headers['accept-language']));
+    return { tickets: page.items, w };
+  };
+  const notYours = (reply: FastifyReply, w: HelpCentreWords) => helpPage(reply, 404, w.requestNotFoundTitle, `<p>${w.requestNotFound}</p>`, w.lang);
+  /** The contact's ticket with the words of its page: the contact's language, else its department's. */
+  const customerTicket = async (contact: Contact, number: number, req: FastifyRequest, reply: FastifyReply) => {
     const ticket = await getTicket(db, number);
     // A merged ticket reads as its target: the customer may follow it when the target is theirs too.
-    if (!ticket || ticket.contactId !== contactId || ticket.deletedAt !== null || ticket.flags.includes('system')) {
-      helpPage(reply, 404, 'Request not found', '<p>This request does not exist or is not yours.</p>');
+    if (!ticket || ticket.contactId !== contact.id || ticket.deletedAt !== null || ticket.flags.includes('system')) {
+      notYours(reply, (await contactRequests(contact, req)).w);
       return null;
     }
-    return ticket;
+    return { ticket, w: contactWords(contact, await departmentLanguage(ticket.departmentId)) };
   };
 
   const portalParams = { type: 'object', required: ['token'], properties: { token: TOKEN_PARAM } } as const;
@@ -181,34 +208,36 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
 
   app.get('/help/portal/:token', { schema: { hide: true, params: portalParams } }, async (req, reply) => {
     const { token } = req.params as { token: string };
-    const contact = await contactOf(token, reply);
+    const contact = await contactOf(token, req, reply);
     if (!contact) return reply;
-    const page = await listTickets(db, { range: ticketIndex.contact(contact.id), limit: 100, match: (t) => t.contactId === contact.id && t.deletedAt === null && !t.flags.includes('system') });
-    return helpPage(reply, 200, 'Your requests', portalListBody(token, contact.name || contact.email, page.items));
+    const { tickets, w } = await contactRequests(contact, req);
+    return helpPage(reply, 200, w.yourRequests, portalListBody(token, contact.name || contact.email, tickets, w), w.lang);
   });
 
   app.get('/help/portal/:token/:number', { schema: { hide: true, params: ticketParams } }, async (req, reply) => {
     const { token, number } = req.params as { token: string; number: number };
-    const contact = await contactOf(token, reply);
+    const contact = await contactOf(token, req, reply);
     if (!contact) return reply;
-    const ticket = await customerTicket(contact.id, number, reply);
-    if (!ticket) return reply;
+    const found = await customerTicket(contact, number, req, reply);
+    if (!found) return reply;
+    const { ticket, w } = found;
     const department = await getDepartment(db, ticket.departmentId);
     const sent = (req.query as { sent?: string }).sent === '1';
-    return helpPage(reply, 200, `#${ticket.number} ${ticket.subject}`, portalTicketBody({ token, ticket, messages: await messagesOf(db, ticket.number), teamName: department?.name || 'Support', sent }));
+    return helpPage(reply, 200, `#${ticket.number} ${ticket.subject}`, portalTicketBody({ token, ticket, messages: await messagesOf(db, ticket.number), teamName: department?.name || w.support, sent, words: w }), w.lang);
   });
 
   app.post('/help/portal/:token/:number', { schema: { hide: true, params: ticketParams } }, async (req, reply) => {
     const { token, number } = req.params as { token: string; number: number };
-    const contact = await contactOf(token, reply);
+    const contact = await contactOf(token, req, reply);
     if (!contact) return reply;
-    if (throttled(req, reply)) return reply;
+    if (throttled(req, reply, contactWords(contact, browserLanguage(req.headers['accept-language'])))) return reply;
     const text = String((req.body as { text?: unknown } | undefined)?.text ?? '').replace(/\r\n?/g, '\n').trim().slice(0, 20_000);
-    const ticket = await customerTicket(contact.id, number, reply);
-    if (!ticket) return reply;
+    const found = await customerTicket(contact, number, req, reply);
+    if (!found) return reply;
+    const { ticket, w } = found;
     if (!text) return reply.redirect(`/help/portal/${token}/${ticket.number}`, 303);
     const result = await portalReply(db, { now: app.deps.now(), contactId: contact.id, ticketNumber: ticket.number, text, clientIp: req.ip });
-    if (!result.ok) return helpPage(reply, 404, 'Request not found', '<p>This request does not exist or is not yours.</p>');
+    if (!result.ok) return notYours(reply, w);
     app.deps.live.publish({ type: 'ticket', ticketNumber: result.ticketNumber, reason: result.outcome });
     void app.deps.rules?.run(result.ticketNumber, result.outcome === 'new' ? 'ticket-created' : 'message-received');
     return reply.redirect(`/help/portal/${token}/${result.ticketNumber}?sent=1`, 303);
