@@ -93,4 +93,10 @@ describe('API basics', () => {
     expect(missing.status).toBe(404);
     expect((await json(missing)).error.message).toContain('999999');
   });
+
+  it('has a schema Ajv compiles on every route (they compile on first call in production)', async () => {
+    // A schema Ajv refuses would otherwise only fail the first request of its route.
+    expect(app.http.compileAllValidators()).toBeGreaterThan(100);
+    expect(app.http.compileAllValidators()).toBe(0);
+  });
 });

@@ -67,16 +67,20 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     deps: HttpDeps & { now: () => number; loginThrottle: LoginThrottle };
+    /** Compiles every route schema not compiled yet (they compile on first call); returns how many. */
+    compileAllValidators(): number;
   }
 }
 
 export function buildHttp(deps: HttpDeps): FastifyInstance {
+  const validators = lazyValidators();
   const app = Fastify({
     loggerInstance: deps.log.child({ part: 'http' }) as any,
     bodyLimit: 30 * 1024 * 1024,
     trustProxy: 'loopback',
-    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
+    schemaController: { compilersFactory: { buildValidator: validators } },
   });
+  app.decorate('compileAllValidators', () => validators.compileAll());
   const now = deps.now ?? Date.now;
   app.decorate('deps', { ...deps, now, loginThrottle: new LoginThrottle(deps.loginLimits, now) });
   app.register(cookie);
