@@ -21,11 +21,10 @@ const app = await startApp(testConfig({ MXDESK_SMTP_MAX_CONNECTIONS_PER_IP: '100
 let ticketed = 0;
 // 250 → ticketed, by spool id (the reply says "queued as <id>"), as npm run bench measures it.
 const okAt = new Map<string, number>();
-const visible: number[] = [];
+const ticketedAt = new Map<string, number>();
 app.ingestor.onTicketed((t) => {
   ticketed++;
-  const at = okAt.get(t.entryId);
-  if (at !== undefined) visible.push(performance.now() - at);
+  ticketedAt.set(t.entryId, performance.now());
 });
 const t0 = performance.now();
 let next = 0;
@@ -48,7 +47,8 @@ await Promise.all(Array.from({ length: sessions }, async () => {
 const accepted = performance.now();
 await app.ingestor.idle();
 const done = performance.now();
-visible.sort((a, b) => a - b);
+// Ticketed before its 250 went out (the MX holds the 250 while the backlog is full): 0 ms.
+const visible = [...okAt].map(([id, at]) => Math.max(0, (ticketedAt.get(id) ?? NaN) - at)).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
 const pct = (p: number) => (visible[Math.min(visible.length - 1, Math.floor((p / 100) * visible.length))] ?? NaN).toFixed(0);
 console.log(`accepted ${total} in ${((accepted - t0) / 1000).toFixed(2)} s (${(total / ((accepted - t0) / 1000)).toFixed(0)} msg/s); all ticketed after ${((done - t0) / 1000).toFixed(2)} s (${(total / ((done - t0) / 1000)).toFixed(0)} msg/s); ticketed ${ticketed}; 250→ticket p50 ${pct(50)} p99 ${pct(99)} ms`);
 await app.stop();
