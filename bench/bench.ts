@@ -4,7 +4,8 @@
 // latency through the HTTP API of a real process, its start-up time and memory.
 // Prints tables, writes bench-results/latest.{json,md}.
 // Flags: --quick (one ingest shape, 20k tickets), --messages=N (per ingest run),
-// --tickets=N (store size; 0 skips it), --only=ingest|scale.
+// --tickets=N (store size; 0 skips it), --only=ingest|scale, --sessions=N (only the ingest
+// shapes with N sessions), --sizes=N (only the first N message sizes: 1 = 2 KB).
 import { mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,8 +146,10 @@ async function main(): Promise<void> {
     { sessions: 50, reuse: false },
   ];
   const runs: Run[] = [];
-  for (const size of only === 'scale' ? [] : quick ? sizes.slice(0, 1) : sizes) {
-    for (const shape of shapes) {
+  const sessionsOnly = args.has('sessions') ? Number(args.get('sessions')) : null;
+  const sizeCount = args.has('sizes') ? Number(args.get('sizes')) : quick ? 1 : sizes.length;
+  for (const size of only === 'scale' ? [] : sizes.slice(0, sizeCount)) {
+    for (const shape of shapes.filter((s) => sessionsOnly === null || s.sessions === sessionsOnly)) {
       const total = shape.reuse ? MESSAGES : Math.min(MESSAGES, 1000);
       // Bare server: the ceiling.
       const bare = await bareServer();
