@@ -3,7 +3,7 @@ import { Batch, type Db } from '../store/db.js';
 import { getTicket, messageByMessageId, messageIdKnown, primeMessageIds, putMessage, putTicket, nextTicketNumber } from '../store/tickets.js';
 import { getDepartment, getSettings, primeSenders, putEvents, recentEvents, userByEmail } from '../store/directory.js';
 import { deleteRaw, getRaw } from '../store/inbound.js';
-import { releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
+import { acceptedRaw, releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
 import type { Address, DeskSettings, Message, MessageFlag, Ticket } from '../desk/types.js';
 import { decideThread, participantsFrom, type ThreadDecision } from '../desk/threading.js';
@@ -169,7 +169,7 @@ export class Ingestor {
   /** Reads and parses a spooled message; never rejects (parseMail keeps what it can read). */
   private async prepare(entry: SpoolEntry): Promise<Prepared> {
     try {
-      const raw = await getRaw(this.deps.db, entry.id);
+      const raw = acceptedRaw(entry) ?? (await getRaw(this.deps.db, entry.id));
       return { entry, mail: raw ? await parseMail(raw) : null };
     } catch (err) {
       this.deps.log.error({ err, id: entry.id }, 'ingest: could not read a spooled message');
