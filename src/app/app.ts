@@ -135,8 +135,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let httpUp = false;
   const smtp = createMx({ config, db, tls, resolver, routing: () => routing, log: log.child({ part: 'smtp' }), onConnected: () => metrics.smtpConnected(), onRefused: (code, stage) => metrics.smtpRefused(code, stage), onAccepted: (e) => {
     metrics.smtpAccepted(e.id, e.verdict);
-    ingestor.enqueue(e);
+    const room = ingestor.enqueue(e);
     void outbound.noteBounce(e).catch((err) => log.error({ err, id: e.id }, 'outbound: could not read a bounce'));
+    // The 250 waits while the ticketing backlog is full (Ingestor.enqueue).
+    return room;
   }, now: opts.now });
   await new Promise<void>((resolve, reject) => {
     smtp.once('error', reject);

@@ -1,7 +1,7 @@
 import { newId } from '../store/ids.js';
 import { Batch, type Db } from '../store/db.js';
 import { getSupportAddress, getUser, listUsers, userByEmail } from '../store/directory.js';
-import { getTicket, messagesOf } from '../store/tickets.js';
+import { getTicket, lastMessageOf } from '../store/tickets.js';
 import { putNotification } from '../store/activity.js';
 import { putOutbound } from '../store/outbound.js';
 import { getPreferences, getTemplateSettings } from '../store/templates.js';
@@ -93,7 +93,7 @@ async function queueNoticeMail(db: Db, batch: Batch, n: AgentNotice, to: { email
 export async function noticeOfMail(db: Db, ticketNumber: number, outcome: 'new' | 'joined', now: number): Promise<number> {
   const ticket = await getTicket(db, ticketNumber);
   if (!ticket || ticket.deletedAt !== null) return 0;
-  const last = (await messagesOf(db, ticket.number)).filter((m) => m.direction === 'in').at(-1);
+  const last = await lastMessageOf(db, ticket.number, 'in');
   const sender = last ? await userByEmail(db, last.from.email) : undefined;
   const name = last?.from.name || last?.from.email || ticket.requester.name || ticket.requester.email;
   const by: Actor = sender ? { id: sender.id, name: sender.name } : { id: 'customer', name };

@@ -3,7 +3,7 @@ import { Batch, type Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { contactByEmail, getContact } from '../store/directory.js';
 import { getAccount } from '../store/accounts.js';
-import { getTicket, messagesOf, putTicket } from '../store/tickets.js';
+import { getTicket, lastMessageOf, putTicket } from '../store/tickets.js';
 import { queueAutomaticMail } from './automatic-mail.js';
 import { notifyAgents } from './notify-agents.js';
 import { putComment, putTimeline } from '../store/activity.js';
@@ -17,10 +17,10 @@ export const RULES_ACTOR: Actor = { id: 'rules', name: 'Rules' };
 
 /** What a rule run looks at: the ticket, the latest inbound message and the requester's contact. */
 export async function ruleContext(db: Db, ticket: FullTicket, now: number): Promise<RuleContext> {
-  const inbound = (await messagesOf(db, ticket.number)).filter((m) => m.direction === 'in');
+  const message = await lastMessageOf(db, ticket.number, 'in');
   const contact = (await getContact(db, ticket.contactId)) ?? (await contactByEmail(db, ticket.requester.email));
   const account = contact?.accountId ? await getAccount(db, contact.accountId) : undefined;
-  return { ticket, message: inbound.at(-1), contact, account, now };
+  return { ticket, message, contact, account, now };
 }
 
 /**

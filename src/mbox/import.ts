@@ -51,7 +51,7 @@ export interface ImportProgress {
 export async function importMessage(db: Db, ingestor: Ingestor, m: { raw: Buffer; envelopeFrom?: string }, now: number): Promise<SpoolEntry> {
   const entry = importedEntry(m.raw, m.envelopeFrom, now);
   await spoolMessage(db, entry, m.raw);
-  ingestor.enqueue(entry);
+  void ingestor.enqueue(entry);
   return entry;
 }
 

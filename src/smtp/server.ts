@@ -24,8 +24,11 @@ export interface MxDeps {
   resolver: DnsResolver;
   routing: () => Routing;
   log: Logger;
-  /** Called after 250: the message is durable and waits to be ticketed. */
-  onAccepted: (entry: SpoolEntry) => void;
+  /**
+   * Called once the message is durable, before the 250; may return a promise that holds the
+   * 250 back while ticketing catches up (Ingestor.enqueue: a bounded backlog).
+   */
+  onAccepted: (entry: SpoolEntry) => void | Promise<void>;
   /** Told of every connection and every refusal, for /metrics. */
   onConnected?: () => void;
   onRefused?: (code: number, stage: 'connect' | 'rcpt' | 'data') => void;
@@ -176,7 +179,7 @@ async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSess
     throw refuse(isDiskFull(err) ? { code: 452, message: '4.3.1 Insufficient system storage, try again later' } : { code: 451, message: '4.3.0 Local error while storing the message, try again later' });
   }
   log.info({ sid: session.id, id, from: envelope.mailFrom, rcpt: envelope.rcptTo, ip: envelope.clientIp, size: raw.length, spf: verdict.summary.spf.result, dmarc: verdict.summary.dmarc.result, ms: now() - started }, 'smtp: accepted');
-  deps.onAccepted(entry);
+  await deps.onAccepted(entry);
   return `Ok: queued as ${id}`;
 }
 

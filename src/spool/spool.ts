@@ -25,6 +25,18 @@ export interface SpoolEntry {
 export async function spoolMessage(db: Db, entry: SpoolEntry, raw: Buffer): Promise<void> {
   const batch = new Batch().put(db.sub.raw, entry.id, raw).put(db.sub.spool, entry.id, entry);
   await db.commit(batch, true);
+  accepted.set(entry, raw);
+}
+
+/**
+ * The bytes of entries this process made durable, while the entry object lives (it is
+ * ingest's queue that keeps it): ingest need not read back from LevelDB what the MX wrote a
+ * moment ago. Entries from a replay (pendingSpool) are not here: ingest reads them.
+ */
+const accepted = new WeakMap<SpoolEntry, Buffer>();
+
+export function acceptedRaw(entry: SpoolEntry): Buffer | undefined {
+  return accepted.get(entry);
 }
 
 /** Entries accepted but not yet ticketed, oldest first. */

@@ -32,7 +32,9 @@ export function listSupportAddresses(db: Db): Promise<SupportAddress[]> {
 }
 
 export function getSupportAddress(db: Db, address: string): Promise<SupportAddress | undefined> {
-  return db.get<SupportAddress>(db.sub.addr, address.toLowerCase());
+  // Read for every agent notice and acknowledgement: kept in memory until written (Db.cached).
+  const key = address.toLowerCase();
+  return db.cached(db.sub.addr, key, () => db.get<SupportAddress>(db.sub.addr, key));
 }
 
 export function putSupportAddress(db: Db, batch: Batch, a: SupportAddress): void {
@@ -69,7 +71,8 @@ export async function primeSenders(db: Db, emails: string[], rateKey: (email: st
 }
 
 export function getUser(db: Db, id: string): Promise<User | undefined> {
-  return db.get<User>(db.sub.user, id);
+  // Read for every agent told of every new mail: kept in memory until the user is written.
+  return db.cached(db.sub.user, id, () => db.get<User>(db.sub.user, id));
 }
 
 export function listUsers(db: Db): Promise<User[]> {

@@ -6,7 +6,8 @@ import { DEFAULT_PREFERENCES, type NotificationPreferences } from '../desk/notif
 // (meta 'notify-prefs:<user id>'): small records read whole.
 
 export async function getTemplateSettings(db: Db): Promise<TemplateSettings> {
-  return { ...DEFAULT_TEMPLATE_SETTINGS, ...(await db.get<Partial<TemplateSettings>>(db.sub.meta, 'templates')) };
+  // Read for every acknowledgement and agent notice: kept in memory until written (Db.cached).
+  return { ...DEFAULT_TEMPLATE_SETTINGS, ...(await db.cached(db.sub.meta, 'templates', () => db.get<Partial<TemplateSettings>>(db.sub.meta, 'templates'))) };
 }
 
 export function putTemplateSettings(db: Db, batch: Batch, s: TemplateSettings): void {
@@ -15,7 +16,9 @@ export function putTemplateSettings(db: Db, batch: Batch, s: TemplateSettings): 
 
 /** A user's preferences; events they never set take the defaults. */
 export async function getPreferences(db: Db, userId: string): Promise<NotificationPreferences> {
-  const stored = (await db.get<Partial<NotificationPreferences>>(db.sub.meta, `notify-prefs:${userId}`)) ?? {};
+  // Read for every agent told of every new mail: kept in memory until written (Db.cached).
+  const key = `notify-prefs:${userId}`;
+  const stored = (await db.cached(db.sub.meta, key, () => db.get<Partial<NotificationPreferences>>(db.sub.meta, key))) ?? {};
   return Object.fromEntries(Object.entries(DEFAULT_PREFERENCES).map(([event, d]) => [event, { ...d, ...stored[event as keyof NotificationPreferences] }])) as NotificationPreferences;
 }
 

@@ -133,6 +133,20 @@ export async function messagesOf(db: Db, number: number): Promise<Message[]> {
   return found.filter(Boolean) as Message[];
 }
 
+/**
+ * The ticket's latest message in `direction`, reading from the end: the few newest first
+ * (after a customer's mail usually come only our acknowledgement and replies), the whole
+ * ticket only when those hold none. Each new mail asks it; messagesOf would read them all.
+ */
+export async function lastMessageOf(db: Db, number: number, direction: Message['direction']): Promise<Message | undefined> {
+  const prefix = `${pad(number, 10)}:`;
+  const keys = await db.keys(db.sub.tmsg, { gte: prefix, lt: prefix + '~', reverse: true, limit: 4 });
+  const recent = (await db.sub.msg.getMany(keys.map((k) => k.slice(prefix.length)))).filter(Boolean) as Message[];
+  const found = recent.find((m) => m.direction === direction);
+  if (found || keys.length < 4) return found;
+  return (await messagesOf(db, number)).filter((m) => m.direction === direction).at(-1);
+}
+
 /** Message-IDs compare without angle brackets and case-insensitively (RFC 5322 §3.6.4 msg-id). */
 export function normaliseMessageId(id: string): string {
   return id.trim().replace(/^<|>$/g, '').toLowerCase();

@@ -88,7 +88,7 @@ describe('hostile mail into parse, classify and ingest', () => {
           };
           await spoolMessage(app.db, entry, m.raw);
           spooled.push(entry.id);
-          app.ingestor.enqueue(entry);
+          void app.ingestor.enqueue(entry);
         } catch (err) {
           thrown.push(`${m.name} ${m.id}: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ')}`);
         }
