@@ -35,6 +35,8 @@ export interface AppOptions {
   now?: () => number;
   /** Login throttling; the defaults suit production. */
   loginLimits?: ThrottleLimits;
+  /** A search-index rebuild needed at start waits for this (tests); by default it starts at once. */
+  searchRebuildAfter?: Promise<unknown>;
   /** Help centre submissions per IP; the defaults suit production. */
   helpCentreLimits?: HelpCentreLimits;
 }
@@ -160,7 +162,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // The mail libraries load at first use (verdict/authenticate.ts, ingest/parse.ts) so that
   // the desk answers sooner; loaded now, the first mail does not wait for them.
   void Promise.all([import('mailauth'), import('mailparser')]).catch((err) => log.error({ err }, 'could not load the mail libraries'));
-  searchIndex.start();
+  // Tests hold the rebuild back to see the desk while it runs; otherwise it starts now.
+  if (opts.searchRebuildAfter) void opts.searchRebuildAfter.then(() => searchIndex.start());
+  else searchIndex.start();
   const httpPort = (http.server.address() as AddressInfo).port;
   const jobs = startJobs({ db, log: log.child({ part: 'jobs' }), now, secret, wakeOutbound: () => outbound.wake() });
   log.info({ smtpPort, httpPort, dataDir: config.dataDir, selfSignedTls: tls.selfSigned }, 'mxdesk is up');

@@ -55,7 +55,10 @@ describe('search index rebuild on start', () => {
     await first.close();
     await fillStore(dataDir, TICKETS);
 
-    app = await startTestApp({ dataDir });
+    // The rebuild is held until the test has seen the desk during it: on a fast machine
+    // it would otherwise be done before the first request.
+    let release!: () => void;
+    app = await startTestApp({ dataDir, searchRebuildAfter: new Promise<void>((r) => (release = r)) });
     expect(app.searchIndex.rebuilding()).toBe(true);
     const rebuilding = await apiError(app.api('/api/v1/tickets?q=zeppelin'));
     expect(rebuilding).toMatchObject({ status: 503, code: 'search_rebuilding' });
@@ -64,6 +67,7 @@ describe('search index rebuild on start', () => {
     expect(list.status).toBe(200);
     expect((await json(list)).items).toHaveLength(5);
 
+    release();
     await app.searchIndex.ready;
     expect(app.searchIndex.rebuilding()).toBe(false);
     const found = await json(app.api('/api/v1/tickets?q=zeppelin%201234'));

@@ -60,6 +60,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; dns?: R
     now: opts.now,
     loginLimits: opts.loginLimits,
     helpCentreLimits: opts.helpCentreLimits,
+    searchRebuildAfter: opts.searchRebuildAfter,
   });
   const notLoggedIn = Object.assign(() => Promise.reject(new Error('this test app was started without logging in')), { csrfToken: '', user: { id: '', email: '', name: '', role: '', departments: [] } }) as ApiClient;
   const api: ApiClient = opts.login === false ? notLoggedIn : await login(`http://127.0.0.1:${app.httpPort}`, ADMIN.email, ADMIN.password);
