@@ -18,15 +18,23 @@ export const HELP_CSP = "default-src 'none'; style-src 'self'; form-action 'self
 
 /** lang: the page's language (the department's, or the customer's), for <html lang> so screen readers and translators read it right. */
 export function helpPage(reply: FastifyReply, status: number, title: string, body: string, lang: Language = 'en') {
+  return publicPage(reply, { status, title, body, lang, csp: HELP_CSP, head: '<link rel="stylesheet" href="/help/help.css">' });
+}
+
+/**
+ * The shell of every public page (help centre, rating): a title, a body built from escaped
+ * values, the page's own CSP. They carry signed tokens (form, portal, rating): no cache may
+ * keep them.
+ */
+export function publicPage(reply: FastifyReply, o: { status: number; title: string; body: string; lang: Language; csp: string; head: string }) {
   return reply
-    .status(status)
+    .status(o.status)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('Content-Security-Policy', HELP_CSP)
-    // Pages carry signed tokens (form, portal): no cache may keep them.
+    .header('Content-Security-Policy', o.csp)
     .header('Cache-Control', 'no-store')
-    .send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/help/help.css"></head>
-<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`);
+    .send(`<!doctype html><html lang="${o.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(o.title)}</title>
+${o.head}</head>
+<body><main><h1>${escapeHtml(o.title)}</h1>${o.body}</main></body></html>`);
 }
 
 /** Served at /help/help.css: the one stylesheet of the help centre's pages. */

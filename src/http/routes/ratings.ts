@@ -10,7 +10,7 @@ import { checkRatingToken, RATING_VALUES, type RatingValue } from '../../desk/ra
 import { ApiError, notFound } from '../errors.js';
 import { requireDesk } from '../guard.js';
 import { audit } from './audit.js';
-import { escapeHtml } from '../public-html.js';
+import { escapeHtml, publicPage } from '../public-html.js';
 
 // Satisfaction ratings (issue 5). Admins set them up under /api/v1/rating-settings; customers
 // rate on a public page /rate/:token that the signed link in the rating mail opens. The page
@@ -21,15 +21,10 @@ const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'se
 const LABEL: Record<RatingValue, string> = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
 
 
+const PAGE_STYLE = '<style>body{font:16px system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:6rem}button{font-size:1rem;padding:.5rem 1.2rem}</style>';
+
 function page(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('Content-Security-Policy', PAGE_CSP)
-    .header('Cache-Control', 'no-store')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.4rem 0}textarea{width:100%;min-height:6rem}button{font-size:1rem;padding:.5rem 1.2rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
+  return publicPage(reply, { status, title, body, lang: 'en', csp: PAGE_CSP, head: PAGE_STYLE });
 }
 
 /** The public rating page: outside the logged-in API, authorised by the signed token alone. */
