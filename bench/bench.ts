@@ -1,17 +1,18 @@
 // npm run bench: durable ingest throughput and latency of mxdesk against a bare
 // smtp-server that only drains DATA (the ceiling for Node on this machine), driven by the
-// same client; then the store at 100k tickets (bench/at-scale.ts): list, search and ticket
+// same client (in a worker thread: bench/client.ts); then the store at 100k tickets (bench/at-scale.ts): list, search and ticket
 // latency through the HTTP API of a real process, its start-up time and memory.
 // Prints tables, writes bench-results/latest.{json,md}.
 // Flags: --quick (one ingest shape, 20k tickets), --messages=N (per ingest run),
 // --tickets=N (store size; 0 skips it), --only=ingest|scale, --store=DIR (keep the store at
 // size there and reuse it on later runs), --sessions=N (only the ingest shapes with N
 // sessions), --sizes=N (only the first N message sizes: 1 = 2 KB).
-import { mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { SmtpClient, dotStuff } from '../test/helpers/smtp-client.js';
+import { corpusMessages, type Body } from './client.js';
+import { driveInWorker } from './client-worker.js';
 import { startApp } from '../src/app/app.js';
 import { testConfig, tempDir, DEFAULT_DNS } from '../test/helpers/app.js';
 import { fixedResolver } from '../src/verdict/resolver.js';
@@ -47,70 +48,6 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function message(i: number, bytes: number): string {
-  const head = `From: Bench <bench${i % 50}@example.com>\r\nTo: support@support.test\r\nSubject: bench ${i}\r\nMessage-ID: <bench-${i}-${Date.now()}@example.com>\r\nDate: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`;
-  const line = 'The quick brown fox jumps over the lazy dog, again and again and again.\r\n';
-  return head + line.repeat(Math.max(1, Math.ceil((bytes - head.length) / line.length)));
-}
-
-function corpusMessages(): Buffer[] {
-  const root = path.resolve(import.meta.dirname, '../../shared/corpus');
-  const out: Buffer[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.eml')) out.push(readFileSync(p));
-    }
-  };
-  try {
-    walk(root);
-  } catch {
-    return [];
-  }
-  return out;
-}
-
-async function drive(port: number, opts: { sessions: number; reuse: boolean; total: number; body: (i: number) => string | Buffer; onOk?: (i: number, at: number) => void; onReply?: (text: string, at: number) => void }) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    let client: SmtpClient | null = null;
-    while (next < opts.total) {
-      const i = next++;
-      if (!client) {
-        client = (await SmtpClient.connect(port)).client;
-        await client.send('EHLO bench.example.com');
-      }
-      await client.send('MAIL FROM:<bench@example.com>');
-      await client.send('RCPT TO:<support@support.test>');
-      const go = await client.send('DATA');
-      if (go.code !== 354) throw new Error(`DATA refused: ${go.raw}`);
-      const raw = opts.body(i);
-      const body = dotStuff(Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
-      client.write(Buffer.concat([body, Buffer.from(body[body.length - 1] === 10 ? '.\r\n' : '\r\n.\r\n')]));
-      // End of DATA → 250: the time the server takes to make the message durable.
-      const t0 = performance.now();
-      const r = await client.read();
-      const t1 = performance.now();
-      if (r.code !== 250) throw new Error(`message ${i}: ${r.code} ${(r as any).raw}`);
-      latencies.push(t1 - t0);
-      opts.onOk?.(i, Date.now());
-      opts.onReply?.(r.text, Date.now());
-      if (!opts.reuse) {
-        await client.quit();
-        client = null;
-      }
-    }
-    if (client) await client.quit();
-  };
-  await Promise.all(Array.from({ length: opts.sessions }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { seconds, latencies };
-}
-
 async function bareServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
@@ -127,21 +64,13 @@ async function bareServer(): Promise<{ port: number; close: () => Promise<void> 
 }
 
 async function main(): Promise<void> {
-  const sizes: Array<{ name: string; body: (i: number) => string | Buffer }> = [
-    { name: '2 KB', body: (i) => message(i, 2048) },
-    { name: '50 KB', body: (i) => message(i, 50 * 1024) },
+  const sizes: Array<{ name: string; body: Body }> = [
+    { name: '2 KB', body: { kind: 'text', bytes: 2048 } },
+    { name: '50 KB', body: { kind: 'text', bytes: 50 * 1024 } },
   ];
-  const corpus = corpusMessages();
-  if (corpus.length) {
-    sizes.push({
-      name: `corpus mix (${corpus.length})`,
-      body: (i) => {
-        const m = corpus[i % corpus.length]!;
-        // A fresh Message-ID per send, so that duplicates are not dropped.
-        return Buffer.concat([Buffer.from(`X-Bench: ${i}\r\n`), m]);
-      },
-    });
-  } else console.log('bench: ../shared/corpus not found, corpus mix skipped');
+  const corpus = corpusMessages().length;
+  if (corpus) sizes.push({ name: `corpus mix (${corpus})`, body: { kind: 'corpus' } });
+  else console.log('bench: ../shared/corpus not found, corpus mix skipped');
   const shapes = quick ? [{ sessions: 5, reuse: true }] : [
     { sessions: 5, reuse: true },
     { sessions: 50, reuse: true },
@@ -156,7 +85,7 @@ async function main(): Promise<void> {
       const total = shape.reuse ? MESSAGES : Math.min(MESSAGES, 1000);
       // Bare server: the ceiling.
       const bare = await bareServer();
-      const b = await drive(bare.port, { ...shape, total, body: size.body });
+      const b = await driveInWorker({ port: bare.port, ...shape, total, body: size.body });
       await bare.close();
       runs.push({ target: 'bare', size: size.name, ...shape, messages: total, seconds: b.seconds, perSecond: total / b.seconds, dataToOkP50: pct(b.latencies, 50), dataToOkP99: pct(b.latencies, 99) });
 
@@ -164,17 +93,16 @@ async function main(): Promise<void> {
       const dataDir = tempDir('mxdesk-bench-');
       const config = testConfig({ MXDESK_SMTP_MAX_CONNECTIONS_PER_IP: '1000', MXDESK_LOG_LEVEL: 'silent' }, dataDir);
       const app = await startApp(config, { resolver: fixedResolver(DEFAULT_DNS), log: createLogger('silent') });
-      const okAt = new Map<string, number>();
       const ticketedAt = new Map<string, number>();
       app.ingestor.onTicketed((t) => ticketedAt.set(t.entryId, Date.now()));
-      // Map 250 replies to spool ids through the reply text "queued as <id>".
       const began = performance.now();
-      const m = await driveMx(app.smtpPort, { ...shape, total, body: size.body }, okAt);
+      // The client maps 250 replies to spool ids through the reply text "queued as <id>".
+      const m = await driveInWorker({ port: app.smtpPort, ...shape, total, body: size.body });
       await app.ingestor.idle();
       const ticketedSeconds = (performance.now() - began) / 1000;
       // A message may be ticketed before its 250 has gone out (the MX holds the 250 while the
       // ticketing backlog is full): visible when the 250 came, 0 ms.
-      const visible = [...okAt].map(([id, at]) => Math.max(0, (ticketedAt.get(id) ?? NaN) - at)).filter((v) => !Number.isNaN(v));
+      const visible = m.okAt.map(([id, at]) => Math.max(0, (ticketedAt.get(id) ?? NaN) - at)).filter((v) => !Number.isNaN(v));
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
       visible.sort((a, c) => a - c);
@@ -228,19 +156,6 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(path.join(outDir, 'latest.md'), md + '\n');
   console.log('\n' + md);
-}
-
-/** Like drive(), and remembers when each message's 250 arrived, by its spool id. */
-async function driveMx(port: number, opts: { sessions: number; reuse: boolean; total: number; body: (i: number) => string | Buffer }, okAt: Map<string, number>) {
-  const result = await drive(port, {
-    ...opts,
-    onOk: () => undefined,
-    onReply: (text: string, at: number) => {
-      const id = /queued as (\S+)/.exec(text)?.[1];
-      if (id) okAt.set(id, at);
-    },
-  } as any);
-  return result;
 }
 
 main().catch((err) => {
