@@ -121,6 +121,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     const outcome = t.outcome;
     const ruled = rules.run(number, outcome === 'new' ? 'ticket-created' : 'message-received');
     if (t.imported) return void ruled.catch(() => undefined);
+    // Told already, with the ticket (no rule could run first): only the mails to send.
+    if (t.noticeMails !== undefined) {
+      ruled.catch(() => undefined);
+      if (t.noticeMails) outbound.wake();
+      return;
+    }
     const notice: Promise<unknown> = ruled
       .catch(() => undefined)
       .then(() => noticeOfMail(db, number, outcome, now()))

@@ -87,20 +87,30 @@ async function queueNoticeMail(db: Db, batch: Batch, n: AgentNotice, to: { email
 }
 
 /**
- * After ingest: a new ticket is news for the members of its department, a customer's new
- * message for the ticket's assignee. A mail from one of our agents is theirs: not news to them.
+ * The notice of a customer's mail: a new ticket is news for the members of its department, a
+ * customer's new message for the ticket's assignee. A mail from one of our agents is theirs:
+ * not news to them (notifyAgents leaves the actor out). `from`: who wrote the mail.
+ */
+export async function mailNotice(db: Db, ticket: Ticket, from: { email: string; name: string } | undefined, outcome: 'new' | 'joined', now: number): Promise<AgentNotice> {
+  const sender = from ? await userByEmail(db, from.email) : undefined;
+  const name = from?.name || from?.email || ticket.requester.name || ticket.requester.email;
+  const by: Actor = sender ? { id: sender.id, name: sender.name } : { id: 'customer', name };
+  const to = outcome === 'new' ? (await listUsers(db)).filter((u) => u.departments.includes(ticket.departmentId)).map((u) => u.id) : [ticket.assigneeId];
+  const text = outcome === 'new' ? `New ticket #${ticket.number} from ${name}: ${ticket.subject}` : `${name} wrote again on #${ticket.number}: ${ticket.subject}`;
+  return { event: outcome === 'new' ? 'new-ticket' : 'new-reply', ticket, by, text, to, now };
+}
+
+/**
+ * After ingest and the rules (which may have moved the ticket to another department): the
+ * notice of the ticket's latest customer mail, in a commit of its own. When no rule can run,
+ * ingest writes the notice with the ticket instead (Ingestor: one commit, no reads again).
  */
 export async function noticeOfMail(db: Db, ticketNumber: number, outcome: 'new' | 'joined', now: number): Promise<number> {
   const ticket = await getTicket(db, ticketNumber);
   if (!ticket || ticket.deletedAt !== null) return 0;
   const last = await lastMessageOf(db, ticket.number, 'in');
-  const sender = last ? await userByEmail(db, last.from.email) : undefined;
-  const name = last?.from.name || last?.from.email || ticket.requester.name || ticket.requester.email;
-  const by: Actor = sender ? { id: sender.id, name: sender.name } : { id: 'customer', name };
-  const to = outcome === 'new' ? (await listUsers(db)).filter((u) => u.departments.includes(ticket.departmentId)).map((u) => u.id) : [ticket.assigneeId];
-  const text = outcome === 'new' ? `New ticket #${ticket.number} from ${name}: ${ticket.subject}` : `${name} wrote again on #${ticket.number}: ${ticket.subject}`;
   const batch = new Batch();
-  const mails = await notifyAgents(db, batch, { event: outcome === 'new' ? 'new-ticket' : 'new-reply', ticket, by, text, to, now });
+  const mails = await notifyAgents(db, batch, await mailNotice(db, ticket, last?.from, outcome, now));
   await db.commit(batch);
   return mails;
 }

@@ -8,7 +8,7 @@ import { queueAutomaticMail } from './automatic-mail.js';
 import { notifyAgents } from './notify-agents.js';
 import { putComment, putTimeline } from '../store/activity.js';
 import { listRules } from '../store/rules.js';
-import { runRules, type RuleContext, type RuleOutcome, type RuleTrigger } from '../desk/rules.js';
+import { rulesFor, runRules, type RuleContext, type RuleOutcome, type RuleTrigger } from '../desk/rules.js';
 import type { Actor } from '../desk/records.js';
 import type { FullTicket } from '../desk/types.js';
 
@@ -51,7 +51,7 @@ export class RuleRunner {
   private async apply(number: number, trigger: RuleTrigger): Promise<RuleOutcome | null> {
     const { db } = this.deps;
     const rules = await listRules(db);
-    if (!rules.some((r) => r.enabled && r.triggers.includes(trigger))) return null;
+    if (!rulesFor(rules, trigger)) return null;
     let notices = 0;
     const outcome = await db.serial(async () => {
       const current = await getTicket(db, number);

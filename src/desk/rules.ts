@@ -123,6 +123,11 @@ function updateOf(a: RuleAction): TicketUpdate | null {
   }
 }
 
+/** Whether any enabled rule runs on `trigger` (when none does, a run changes nothing). */
+export function rulesFor(rules: Rule[], trigger: RuleTrigger): boolean {
+  return rules.some((r) => r.enabled && r.triggers.includes(trigger));
+}
+
 /**
  * Runs the enabled rules for a trigger in order. Each rule sees the ticket as the rules
  * before it left it; a 'stop' action ends the run after its own rule's actions.

@@ -16,6 +16,9 @@ import { aliasOf, contactFor, linkNote, storeAttachments, systemTicket } from '.
 import { queueAcknowledgement } from './acknowledge.js';
 import { putTimeline } from '../store/activity.js';
 import { newId } from '../store/ids.js';
+import { listRules } from '../store/rules.js';
+import { rulesFor } from '../desk/rules.js';
+import { mailNotice, notifyAgents } from '../automation/notify-agents.js';
 
 export interface IngestDeps {
   db: Db;
@@ -34,6 +37,12 @@ export interface Ticketed {
   imported?: boolean;
   /** Why the classifier flagged it (for the log line). */
   reasons?: string[];
+  /**
+   * Agents were told of it in the ticket's own batch (no rule could move the ticket first);
+   * the number is how many notice mails were queued. Undefined: the app tells them after
+   * the rules have run (noticeOfMail).
+   */
+  noticeMails?: number;
 }
 
 const HOUR = 3_600_000;
@@ -356,10 +365,23 @@ export class Ingestor {
     }
 
     putTicket(db, batch, ticket, previous);
+    const noticeMails = outcome === 'new' || outcome === 'joined' ? await this.noticeNow(batch, ticket, message, outcome, now) : undefined;
     // The group's batch is committed unsynced: the spool entries it releases are durable
     // already, so a machine crash that loses it only means those messages are ticketed
     // again on restart.
-    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged, reasons: cls.reasons, ...(entry.imported ? { imported: true } : {}) };
+    return { entryId: entry.id, ticketNumber: ticket.number, outcome, acknowledged, reasons: cls.reasons, ...(entry.imported ? { imported: true } : {}), ...(noticeMails === undefined ? {} : { noticeMails }) };
+  }
+
+  /**
+   * Tells agents of a customer's mail in the ticket's batch, unless a rule may run on it
+   * first (a rule may move the ticket to another department, whose members are the ones to
+   * tell): then undefined, and the app tells them after the rules. Imported history is no news.
+   */
+  private async noticeNow(batch: Batch, ticket: Ticket, message: Message, outcome: 'new' | 'joined', now: number): Promise<number | undefined> {
+    const { db } = this.deps;
+    if (message.direction !== 'in') return undefined;
+    if (rulesFor(await listRules(db), outcome === 'new' ? 'ticket-created' : 'message-received')) return undefined;
+    return notifyAgents(db, batch, await mailNotice(db, ticket, message.from, outcome, now));
   }
 
   /** The ticket a mail cites: by a Message-ID it answers (ours, signed, or any stored), else by the subject token. */

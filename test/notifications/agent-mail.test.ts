@@ -125,4 +125,20 @@ describe('notification mails to agents', () => {
     const m = await mailFor(bob, new RegExp(`^Desk: Assigned to you \\[#${n}\\]$`));
     expect(m.text?.trim()).toBe(`Jane -> Bob: Jane assigned #${n} to you: Custom notice`);
   });
+
+  it('tells the members of the department a rule moves a new ticket to, not those of the one it came in by', async () => {
+    const elsewhere = await departmentId(app, 'Elsewhere');
+    const rule = await app.api('/api/v1/rules', { method: 'POST', json: { name: 'Gates go elsewhere', triggers: ['ticket-created'], conditions: [{ kind: 'subjectContains', value: 'gate' }], actions: [{ kind: 'setDepartment', value: elsewhere }] } });
+    expect(rule.status).toBe(201);
+    const n = await ticketByMail(app, 'Garden gate rusted');
+    await app.rules.idle();
+    await waitFor(async () => (await notices(carl, 'new-ticket')).some((x: any) => x.ticketNumber === n), 'Carl (Elsewhere) told of the moved ticket');
+    expect((await json(app.api(`/api/v1/tickets/${n}`))).department.id).toBe(elsewhere);
+    expect((await notices(jane, 'new-ticket')).filter((x: any) => x.ticketNumber === n)).toEqual([]);
+    // Mail the rule leaves where it is: told to the department it came in by.
+    const k = await ticketByMail(app, 'Window cracked');
+    await waitFor(async () => (await notices(jane, 'new-ticket')).some((x: any) => x.ticketNumber === k), 'Jane told of the ticket that stays');
+    expect((await notices(carl, 'new-ticket')).filter((x: any) => x.ticketNumber === k)).toEqual([]);
+    expect((await app.api(`/api/v1/rules/${(await json(rule)).id}`, { method: 'DELETE' })).status).toBe(204);
+  });
 });
