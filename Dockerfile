@@ -39,4 +39,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.MXDESK_HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM: stop accepting, let SMTP sessions finish, ticket the spool, close the store (< 10 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# The same node flags as `npm start` (test/ops/start-flags.test.ts keeps them equal). The JS
+# heap is capped at 512 MB: the desk's live heap is ~35 MB at 100k tickets, and without a cap
+# V8 sizes its heap for the machine (a quarter of its memory) and lets garbage pile up to
+# 260 MB of RSS before collecting it (npm run bench, README "Benchmarks").
+CMD ["node", "--enable-source-maps", "--max-old-space-size=512", "dist/main.js"]

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -28,7 +29,7 @@ export interface Running {
  * `npm start` runs it, when `compiled`) and resolves once its /healthz answers 200.
  */
 export async function startProcess(env: Record<string, string>, opts: { compiled?: boolean } = {}): Promise<Running> {
-  const args = opts.compiled ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const args = opts.compiled ? startArgs() : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -63,4 +64,12 @@ export async function processEnv(dataDir: string, overrides: Record<string, stri
     ...overrides,
   };
   return { env, smtpPort, httpPort };
+}
+
+/** node's arguments in `npm start` (package.json): the compiled process runs with the flags it ships with. */
+export function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start runs ${command}, not node`);
+  return args;
 }
