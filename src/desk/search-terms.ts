@@ -22,7 +22,8 @@ export function termsOf(...texts: Array<string | null | undefined>): Set<string>
   const terms = new Set<string>();
   for (const text of texts) {
     if (!text) continue;
-    for (const [word] of fold(text.slice(0, MAX_TEXT_LENGTH)).matchAll(WORD)) {
+    // match() with /g: the words as strings, without a match object each (matchAll).
+    for (const word of fold(text.slice(0, MAX_TEXT_LENGTH)).match(WORD) ?? []) {
       if (word.length <= MAX_TERM_LENGTH) terms.add(word);
     }
   }

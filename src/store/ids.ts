@@ -16,6 +16,24 @@ function base32(n: number, width: number): string {
   return s;
 }
 
+/**
+ * Random bytes drawn 4 KiB at a time: one randomBytes() call per id was a visible cost of
+ * ingest (several ids per mail; each call a trip into OpenSSL for four bytes).
+ */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function random32(): number {
+  if (poolAt + 4 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const n = pool.readUInt32BE(poolAt);
+  poolAt += 4;
+  return n;
+}
+
 export function newId(now = Date.now()): string {
   if (now <= lastMs) {
     now = lastMs;
@@ -24,7 +42,7 @@ export function newId(now = Date.now()): string {
     lastMs = now;
     counter = 0;
   }
-  const rand = randomBytes(4).readUInt32BE(0);
+  const rand = random32();
   return base32(now, 10) + base32(counter, 4) + base32(rand, 6);
 }
 
