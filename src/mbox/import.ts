@@ -47,11 +47,15 @@ export interface ImportProgress {
   bytes: number;
 }
 
-/** Spools one message and hands it to ingest. */
+/**
+ * Spools one message and hands it to ingest; resolves when ingest has room for more (its
+ * backlog bound, as for mail arriving by SMTP), so that an import reads a large mbox no
+ * faster than it is ticketed instead of holding it in memory.
+ */
 export async function importMessage(db: Db, ingestor: Ingestor, m: { raw: Buffer; envelopeFrom?: string }, now: number): Promise<SpoolEntry> {
   const entry = importedEntry(m.raw, m.envelopeFrom, now);
   await spoolMessage(db, entry, m.raw);
-  void ingestor.enqueue(entry);
+  await ingestor.enqueue(entry);
   return entry;
 }
 
