@@ -77,11 +77,17 @@ describe('SMTP abuse: 1,000 idle connections', () => {
     const limit = app.config.smtp.maxConnectionsPerIp;
     const idle = await Promise.all(Array.from({ length: 1000 }, (_, i) => rawSocket(app.smtpPort, `127.0.0.${2 + (i % 5)}`)));
     await waitUntil(() => idle.every((c) => /^(220|421)/m.test(c.text())), 'every greeting');
-    const refused = idle.filter((c) => c.text().startsWith('421 4.7.0'));
+    // Past the per-address limit each gets 421 4.7.0; while the refused ones are still
+    // closing, a burst can also meet the total limit (smtp.maxConnections), whose 421 is
+    // smtp-server's "Too many connected clients". Both are the temporary refusal RFC 5321
+    // §3.8 asks for; which one a connection meets depends on timing.
+    const refused = idle.filter((c) => c.text().startsWith('421 '));
+    const perAddress = refused.filter((c) => c.text().startsWith('421 4.7.0'));
     const greeted = idle.filter((c) => c.text().startsWith('220'));
-    console.log(`smtp-abuse: 1000 idle connections → ${greeted.length} greeted, ${refused.length} refused with 421 (limit ${limit} per address)`);
+    console.log(`smtp-abuse: 1000 idle connections → ${greeted.length} greeted, ${refused.length} refused with 421 (${perAddress.length} by the limit of ${limit} per address, ${refused.length - perAddress.length} by the total limit)`);
     expect(greeted.length).toBe(5 * limit);
     expect(refused.length).toBe(1000 - 5 * limit);
+    expect(perAddress.length).toBeGreaterThan(0);
     await normalClient(app, '1,000 idle connections');
     for (const c of idle) c.socket.destroy();
   });
