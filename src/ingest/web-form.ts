@@ -130,11 +130,12 @@ export async function openWebTicket(db: Db, opts: WebTicketOpts): Promise<WebTic
     putTimeline(db, batch, { id: newId(now), ticketNumber: number, at: now, by: customer(requester), what: 'source', to: 'web form' });
 
     // The confirmation is an acknowledgement (the department's own words when it has them)
-    // plus the portal link, and obeys the same per-address limit (RFC 3834 §2): a form
-    // anyone can fill in must not become a way to flood someone's mailbox.
+    // plus the portal link: it follows the same switches as for mail (the desk's and the
+    // department's), and the same per-address limit (RFC 3834 §2): a form anyone can fill in
+    // must not become a way to flood someone's mailbox.
     const ackKey = `ack:${s.email}`;
     const recent = await recentEvents(db, ackKey, now - HOUR);
-    const confirmed = recent.length < settings.ackPerSenderPerHour;
+    const confirmed = settings.acknowledge && department?.acknowledgement?.enabled !== false && recent.length < settings.ackPerSenderPerHour;
     if (confirmed) {
       // As for mail (src/ingest/acknowledge.ts): the department's template in the customer's
       // language; a text set the older way still counts while no template replaces it.

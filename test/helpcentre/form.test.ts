@@ -119,6 +119,20 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect(joined.messages.at(-1)).toMatchObject({ direction: 'in', text: expect.stringContaining('Now it also beeps.') });
   });
 
+  it('sends no confirmation while acknowledgements are switched off, and still opens the ticket', async () => {
+    expect((await app.api('/api/v1/settings', { method: 'PATCH', json: { acknowledge: false } })).status).toBe(200);
+    try {
+      const before = await ticketNumbers(app);
+      expect((await submitForm(app, { subject: 'Quiet request', email: 'quiet@customer.test' })).status).toBe(303);
+      const opened = (await ticketNumbers(app)).find((n) => !before.includes(n))!;
+      expect((await json(app.api(`/api/v1/tickets/${opened}`))).subject).toBe('Quiet request');
+      await app.outbound.idle();
+      expect(relay.received.filter((r) => r.rcptTo.includes('quiet@customer.test'))).toEqual([]);
+    } finally {
+      expect((await app.api('/api/v1/settings', { method: 'PATCH', json: { acknowledge: true } })).status).toBe(200);
+    }
+  });
+
   it('the portal link lists the customer\'s tickets and their public thread, never internal comments or mail HTML', async () => {
     expect((await app.api(`/api/v1/tickets/${number}/comments`, { method: 'POST', json: { text: 'INTERNAL: customer is on the watch list' } })).status).toBe(201);
     expect((await app.api(`/api/v1/tickets/${number}/replies`, { method: 'POST', json: { text: 'Please unplug it first.', html: '<p>Please unplug it <b>first</b>.</p>' } })).status).toBe(202);
