@@ -157,9 +157,33 @@ async function wordsBeginning(db: Db, prefix: string): Promise<string[]> {
 /** How many postings of a word are counted to pick the rarest one to walk. */
 const ESTIMATE_CAP = 2000;
 
+/**
+ * Counts of common terms, kept a while per store: counting 2,000 postings was a third of a
+ * two-word search at 100k tickets, and search as you type repeats the first words with each
+ * letter. A count only chooses which term to walk, so a stale one costs speed, never a
+ * result — and only counts past ESTIMATE_KEEP_MIN are kept: a term counted as rare (or
+ * absent, which ends a search at once) is counted again each time.
+ */
+const ESTIMATE_KEEP_MIN = 100;
+const ESTIMATE_KEEP_MS = 30_000;
+const ESTIMATES_KEPT = 1000;
+const keptEstimates = new WeakMap<Db, Map<string, { count: number; at: number }>>();
+
 async function estimate(db: Db, term: string, asPrefix: boolean): Promise<number> {
+  const id = `${asPrefix ? 'p' : 'w'}:${term}`;
+  let kept = keptEstimates.get(db);
+  if (!kept) keptEstimates.set(db, (kept = new Map()));
+  const hit = kept.get(id);
+  if (hit && Date.now() - hit.at < ESTIMATE_KEEP_MS) return hit.count;
   const range = asPrefix ? { gte: term, lt: term + AFTER_PREFIX } : { gte: `${term}:`, lt: `${term}:~` };
-  return (await db.keys(db.sub.fts, { ...range, limit: ESTIMATE_CAP })).length;
+  const count = (await db.keys(db.sub.fts, { ...range, limit: ESTIMATE_CAP })).length;
+  kept.delete(id);
+  if (count >= ESTIMATE_KEEP_MIN) {
+    kept.set(id, { count, at: Date.now() });
+    // The oldest first out (a Map iterates in insertion order).
+    if (kept.size > ESTIMATES_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  return count;
 }
 
 /** Which of `numbers` are listed under `terms` (under at least one of them when `any`). */
