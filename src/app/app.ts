@@ -22,7 +22,6 @@ import { reindexTickets } from '../store/tickets.js';
 import { SearchRebuild } from './search-rebuild.js';
 import { startJobs, type Jobs } from '../jobs/scheduler.js';
 import type { ThrottleLimits } from '../http/throttle.js';
-import type { HelpCentreLimits } from '../http/routes/help-centre-pages.js';
 import { Metrics } from '../metrics/metrics.js';
 import { pendingOutbound } from '../store/outbound.js';
 import { RuleRunner } from '../automation/run-rules.js';
@@ -37,8 +36,6 @@ export interface AppOptions {
   loginLimits?: ThrottleLimits;
   /** A search-index rebuild needed at start waits for this (tests); by default it starts at once. */
   searchRebuildAfter?: Promise<unknown>;
-  /** Help centre submissions per IP; the defaults suit production. */
-  helpCentreLimits?: HelpCentreLimits;
 }
 
 export interface App {
@@ -162,7 +159,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const reloadRouting = async () => {
     routing = await loadRouting(db);
   };
-  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: opts.helpCentreLimits, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules, searchRebuilding: () => searchIndex.rebuilding() });
+  const http = buildHttp({ db, log, live, now, loginLimits: opts.loginLimits, helpCentreLimits: { perIp: config.http.helpCentrePostsPerHour, windowMs: 3_600_000 }, outbound: { worker: outbound, secret, config: outboundConfig }, healthy: () => smtpUp && httpUp && db.level.status === 'open', reloadRouting, metrics, ops: { dataDir: config.dataDir, hostname: config.hostname, ingestor, resolver }, rules, searchRebuilding: () => searchIndex.rebuilding() });
   await http.listen({ port: config.http.port, host: config.http.host });
   httpUp = true;
   // The mail libraries load at first use (verdict/authenticate.ts, ingest/parse.ts) so that

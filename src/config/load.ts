@@ -15,7 +15,7 @@ export interface Config {
     maxConnectionsPerIp: number;
     socketTimeoutMs: number;
   };
-  http: { host: string; port: number };
+  http: { host: string; port: number; helpCentrePostsPerHour: number };
   tls: { cert: string; key: string };
   dns: { servers: string[]; timeoutMs: number };
   admin: { email: string; password: string };

@@ -107,6 +107,7 @@ export const SETTINGS = [
   { key: 'smtp.socketTimeoutMs', env: 'MXDESK_SMTP_SOCKET_TIMEOUT_MS', default: 120_000, parse: integer(1000, 3_600_000), doc: 'Idle time before a session is closed with 421 (RFC 5321 §4.5.3.2 suggests minutes).' },
   { key: 'http.host', env: 'MXDESK_HTTP_HOST', default: '0.0.0.0', parse: text, doc: 'Address the panel and API listen on.' },
   { key: 'http.port', env: 'MXDESK_HTTP_PORT', default: 8080, parse: port, doc: 'Panel and API port.' },
+  { key: 'http.helpCentrePostsPerHour', env: 'MXDESK_HELP_CENTRE_POSTS_PER_HOUR', default: 10, parse: integer(1, 100000), doc: 'Help centre form posts and portal replies per client address (IPv6 by /64) per hour; more get 429.' },
   { key: 'tls.cert', env: 'MXDESK_TLS_CERT', default: '', parse: text, doc: 'PEM certificate file for STARTTLS; empty = a self-signed one generated in the data dir.' },
   { key: 'tls.key', env: 'MXDESK_TLS_KEY', default: '', parse: text, doc: 'PEM private key file matching tls.cert.' },
   { key: 'dns.servers', env: 'MXDESK_DNS_SERVERS', default: [] as string[], parse: list(dnsServer), doc: 'DNS servers for SPF/DKIM/DMARC (host[:port] list); empty = the system resolver.' },

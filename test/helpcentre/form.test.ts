@@ -315,7 +315,7 @@ describe('help centre: rate limit per IP', () => {
   let clock = Date.UTC(2026, 5, 1, 9);
 
   beforeAll(async () => {
-    app = await startTestApp({ now: () => clock, helpCentreLimits: { perIp: 2, windowMs: 3_600_000 } });
+    app = await startTestApp({ now: () => clock, env: { MXDESK_HELP_CENTRE_POSTS_PER_HOUR: '2' } });
     await openHelpCentre(app);
   });
   afterAll(async () => {

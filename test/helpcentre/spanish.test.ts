@@ -124,7 +124,7 @@ describe('help centre in Spanish: rate limit', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ helpCentreLimits: { perIp: 1, windowMs: 3_600_000 } });
+    app = await startTestApp({ env: { MXDESK_HELP_CENTRE_POSTS_PER_HOUR: '1' } });
     const soporte = await openHelpCentre(app, 'soporte');
     expect((await app.api(`/api/v1/templates/${soporte}`, { method: 'PUT', json: { language: 'es' } })).status).toBe(200);
   });

@@ -59,7 +59,6 @@ export async function startTestApp(opts: { env?: Record<string, string>; dns?: R
     log: opts.log ?? createLogger(process.env.MXDESK_TEST_LOG ?? 'silent'),
     now: opts.now,
     loginLimits: opts.loginLimits,
-    helpCentreLimits: opts.helpCentreLimits,
     searchRebuildAfter: opts.searchRebuildAfter,
   });
   const notLoggedIn = Object.assign(() => Promise.reject(new Error('this test app was started without logging in')), { csrfToken: '', user: { id: '', email: '', name: '', role: '', departments: [] } }) as ApiClient;
