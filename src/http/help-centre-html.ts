@@ -54,10 +54,10 @@ export function portalListBody(token: string, name: string, tickets: FullTicket[
   return `<p>${e(w.theseAreYourRequests(name))}</p><table><thead><tr><th>${w.request}</th><th>${w.statusHeading}</th><th>${w.lastChange}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function messageHtml(m: Message, teamName: string, w: HelpCentreWords): string {
+function messageHtml(m: Message, teamName: string, w: HelpCentreWords, fileLink: (id: string) => string): string {
   // An agent's reply names the agent when the mail did; else the team. Nothing internal is read here.
   const who = m.direction === 'in' ? m.from.name || m.from.email : m.author?.name ? `${m.author.name}, ${teamName}` : teamName;
-  const files = m.attachments.filter((a) => !a.inline).map((a) => e(a.filename));
+  const files = m.attachments.filter((a) => !a.inline).map((a) => `<a href="${e(fileLink(a.id))}" download>${e(a.filename)}</a>`);
   // Only the text part: mail HTML is never rendered on this page.
   const text = m.text.trim() || (m.html ? w.noPlainText : '');
   return `<article class="message"><p class="meta">${e(who)} · ${w.when(m.date)}</p><div class="text">${e(text)}</div>${files.length ? `<p class="meta">${w.attached}: ${files.join(', ')}</p>` : ''}</article>`;
@@ -65,7 +65,8 @@ function messageHtml(m: Message, teamName: string, w: HelpCentreWords): string {
 
 export function portalTicketBody(o: { token: string; ticket: FullTicket; messages: Message[]; teamName: string; sent: boolean; words: HelpCentreWords }): string {
   const { ticket, words: w } = o;
-  const thread = portalMessages(o.messages).map((m) => messageHtml(m, o.teamName, w)).join('');
+  const fileLink = (id: string) => `/help/portal/${o.token}/${ticket.number}/attachments/${id}`;
+  const thread = portalMessages(o.messages).map((m) => messageHtml(m, o.teamName, w, fileLink)).join('');
   return `<p class="meta">${w.statusHeading}: ${e(w.status[ticket.status])} · <a href="/help/portal/${e(o.token)}">${w.allYourRequests}</a></p>
 ${o.sent ? `<p class="notice" role="status">${w.replyAdded}</p>` : ''}
 ${thread}

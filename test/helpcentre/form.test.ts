@@ -162,7 +162,7 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     expect(html).toContain('Now it also beeps.');
     expect(html).toContain('Please unplug it first.');
     expect(html).toContain('Unplugged &lt;it&gt; now.');
-    expect(html).toContain('Attached: smoke.txt');
+    expect(html).toMatch(/Attached: <a href="[^"]+" download>smoke\.txt<\/a>/);
     expect(html).not.toContain('INTERNAL');
     expect(html).not.toContain('watch list');
     expect(html).not.toMatch(/<script|onerror|<b>first/);
@@ -179,6 +179,25 @@ describe('help centre: form, confirmation mail, mail reply, portal', () => {
     // Someone else's ticket number under her link is not found.
     const otto = (await ticketNumbers(app)).at(-1)!;
     expect((await fetch(`${portal}/${otto}`)).status).toBe(404);
+  });
+
+  it('offers the thread\'s files for download, and none under a ticket whose thread does not hold them', async () => {
+    const html = await (await fetch(`${portal}/${number}`)).text();
+    const href = /<a href="([^"]+)" download>smoke\.txt<\/a>/.exec(html)![1]!;
+    const file = await fetch(new URL(href, portal));
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="smoke\.txt"/);
+    expect(file.headers.get('content-security-policy')).toContain('sandbox');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await file.text()).toBe('grey smoke');
+    // The same file asked for under her other ticket, under someone else's, or a made-up id.
+    const id = href.split('/').at(-1)!;
+    const [invoice, otto] = (await ticketNumbers(app)).slice(-2);
+    for (const path of [`${invoice}/attachments/${id}`, `${otto}/attachments/${id}`, `${number}/attachments/${'0'.repeat(20)}`]) {
+      expect((await fetch(`${portal}/${path}`)).status, path).toBe(404);
+    }
+    // A link whose signature does not hold gets nothing either.
+    expect((await fetch(new URL(href.replace(/\/help\/portal\/([^/]+)\./, '/help/portal/$1x.'), portal))).status).toBe(404);
   });
 
   it('a reply in the portal joins the ticket as the customer\'s message, reopens it, and reaches agents live', async () => {

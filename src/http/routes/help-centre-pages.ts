@@ -16,6 +16,8 @@ import { openWebTicket, portalReply, type Upload } from '../../ingest/web-form.j
 import { addressKey, SlidingWindow } from '../throttle.js';
 import { escapeHtml, helpPage, HELP_CSS, HELP_CSP } from '../public-html.js';
 import { formBody, portalListBody, portalTicketBody } from '../help-centre-html.js';
+import { sendAttachment } from '../attachment-download.js';
+import { portalMessages } from '../../desk/help-centre.js';
 
 // The help centre's public pages (issue 5): a ticket form per department at /help/<slug>,
 // and the customer portal at /help/portal/<signed token>. No login: the form is protected
@@ -224,6 +226,21 @@ export async function helpCentrePageRoutes(app: FastifyInstance, opts: { limits?
     const department = await getDepartment(db, ticket.departmentId);
     const sent = (req.query as { sent?: string }).sent === '1';
     return helpPage(reply, 200, `#${ticket.number} ${ticket.subject}`, portalTicketBody({ token, ticket, messages: await messagesOf(db, ticket.number), teamName: department?.name || w.support, sent, words: w }), w.lang);
+  });
+
+  const attachmentParams = { type: 'object', required: ['token', 'number', 'id'], properties: { ...ticketParams.properties, id: { type: 'string', pattern: '^[0-9a-z]{1,64}$' } } } as const;
+
+  // A file of the customer's thread: only one the portal page lists (a public message of one
+  // of their tickets, not an inline image), so a link cannot reach an internal forward's.
+  app.get('/help/portal/:token/:number/attachments/:id', { schema: { hide: true, params: attachmentParams } }, async (req, reply) => {
+    const { token, number, id } = req.params as { token: string; number: number; id: string };
+    const contact = await contactOf(token, req, reply);
+    if (!contact) return reply;
+    const found = await customerTicket(contact, number, req, reply);
+    if (!found) return reply;
+    const listed = portalMessages(await messagesOf(db, found.ticket.number)).some((m) => m.attachments.some((a) => a.id === id && !a.inline));
+    if (!listed || !(await sendAttachment(db, reply, id))) return notYours(reply, found.w);
+    return reply;
   });
 
   app.post('/help/portal/:token/:number', { schema: { hide: true, params: ticketParams } }, async (req, reply) => {

@@ -2,12 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getSettings } from '../../store/directory.js';
 import { messageFor, userOf } from '../guard.js';
 import { notFound } from '../errors.js';
-
-/** RFC 6266 filename parameter: ASCII fallback plus the UTF-8 form of RFC 8187. */
-function contentDisposition(kind: 'attachment' | 'inline', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
+import { contentDisposition, sendAttachment } from '../attachment-download.js';
 
 export async function messageRoutes(app: FastifyInstance): Promise<void> {
   const { db } = app.deps;
@@ -30,15 +25,8 @@ export async function messageRoutes(app: FastifyInstance): Promise<void> {
     if (messageId) await messageFor(app, req, messageId).catch(() => Promise.reject(notFound('That attachment')));
     // Attachments stored before attof existed: only who sees every ticket may read them.
     else if (userOf(req).role !== 'admin' && (await getSettings(db)).agentVisibility !== 'all') throw notFound('That attachment');
-    const content = await db.getBuffer(db.sub.att, id);
-    if (!content) throw notFound('That attachment');
-    // The meta (name, type) lives on the message; the attachment key is enough to serve it.
-    const meta = (await db.get<{ filename: string; contentType: string }>(db.sub.meta, `att:${id}`)) ?? null;
-    return reply
-      .type(meta?.contentType ?? 'application/octet-stream')
-      .header('Content-Disposition', contentDisposition('attachment', meta?.filename ?? id))
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .send(content);
+    if (!(await sendAttachment(db, reply, id))) throw notFound('That attachment');
+    return reply;
   });
 
   app.get('/messages/:id', { schema: { params: idParam } }, async (req) => {
