@@ -153,7 +153,7 @@ describe('editing webhooks and SLA escalations in the panel', () => {
     await page.getByRole('button', { name: 'Edit Round the clock' }).click();
     const form = page.getByRole('form', { name: 'Edit Round the clock' });
     await form.getByText('No escalations.').waitFor();
-    await form.getByRole('button', { name: 'Add an escalation' }).click();
+    await form.getByRole('button', { name: 'New escalation' }).click();
     const escalation = form.getByRole('group', { name: 'Escalation 1' });
     await escalation.getByLabel('Target', { exact: true }).selectOption({ label: 'First response' });
     await escalation.getByLabel(/^At/).fill('50');

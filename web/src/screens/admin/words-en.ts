@@ -146,7 +146,7 @@ export const en = {
   escalationKeepOwner: 'Nobody (keep the owner)',
   escalationRaise: 'Raise the priority one step',
   escalationRemove: 'Remove escalation {n}',
-  escalationAdd: 'Add an escalation',
+  escalationAdd: 'New escalation',
   otherDepartments: 'Every department without its own policy',
   targets: 'Targets per priority (working hours; empty: none)',
   targetsShort: 'First response / resolution',

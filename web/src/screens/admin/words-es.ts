@@ -142,7 +142,7 @@ export const es: Words = {
   escalationKeepOwner: 'Nadie (mantener responsable)',
   escalationRaise: 'Subir la prioridad un nivel',
   escalationRemove: 'Quitar el escalado {n}',
-  escalationAdd: 'Añadir un escalado',
+  escalationAdd: 'Nuevo escalado',
   otherDepartments: 'Todos los departamentos sin política propia',
   targets: 'Objetivos por prioridad (horas laborables; vacío: ninguno)',
   targetsShort: 'Primera respuesta / resolución',
