@@ -119,6 +119,7 @@ describe('editing webhooks and SLA escalations in the panel', () => {
     const events = form.getByRole('group', { name: 'Events' });
     await expect.poll(() => events.getAttribute('aria-invalid')).toBe('true');
     expect(await form.locator(`#${(await events.getAttribute('aria-describedby'))!}`).textContent()).toContain('body/events');
+    violations.push(...(await axeAudit(page, 'webhook edit refused')));
     expect(await urlField.getAttribute('aria-invalid')).toBeNull();
 
     await form.getByLabel('ticket.created').check();
@@ -169,7 +170,17 @@ describe('editing webhooks and SLA escalations in the panel', () => {
     expect(await form.locator(`#${(await reassign.getAttribute('aria-describedby'))!}`).textContent()).toContain(temp.id);
     expect((await json(app.api(`/api/v1/sla-policies/${policyId}`))).escalations).toEqual([]);
 
+    // A share out of range is refused by the server's schema, on the At field, in percent.
+    await escalation.getByLabel(/^At/).fill('1500');
     await reassign.selectOption({ label: 'Jane' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    const at = escalation.getByLabel(/^At/);
+    await expect.poll(() => at.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator(`#${(await at.getAttribute('aria-describedby'))!}`).textContent()).toMatch(/up to 1000.*body\/escalations\/0\/at/);
+    expect(await reassign.getAttribute('aria-invalid')).toBeNull();
+    violations.push(...(await axeAudit(page, 'sla escalation refused')));
+    await at.fill('50');
+
     await escalation.getByLabel('Raise the priority one step').check();
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('form', { name: 'Add an SLA policy' }).waitFor();

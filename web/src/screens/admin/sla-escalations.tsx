@@ -50,7 +50,9 @@ export function EscalationsEditor({ drafts, onChange, users, refusal }: { drafts
   // "escalations/0/notify/1" is about the notify field of the first escalation.
   const problem = (i: number, f: keyof Escalation) => {
     const [list, at, name] = refusal?.path.split('/') ?? [];
-    return list === 'escalations' && at === String(i) && name === f ? refusal!.message : '';
+    if (list !== 'escalations' || at !== String(i) || name !== f) return '';
+    // The server counts `at` as a share (≤ 10); the form shows percentages, so say it in those too.
+    return f === 'at' ? `${w('escalationAtRange')} ${refusal!.message}` : refusal!.message;
   };
   const whole = refusal && refusal.path.split('/').length < 3 ? refusal.message : '';
 

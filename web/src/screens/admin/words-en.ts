@@ -140,6 +140,7 @@ export const en = {
   escalationN: 'Escalation {n}',
   escalationGoal: 'Target',
   escalationAt: 'At (% of the target\'s time; 100 is the breach)',
+  escalationAtRange: 'A percentage above 0, up to 1000.',
   escalationNotify: 'Notify',
   escalationAssignee: 'Whoever owns the ticket',
   escalationReassign: 'Reassign to',

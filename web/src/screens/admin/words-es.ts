@@ -136,6 +136,7 @@ export const es: Words = {
   escalationN: 'Escalado {n}',
   escalationGoal: 'Objetivo',
   escalationAt: 'A (% del tiempo del objetivo; 100 es el incumplimiento)',
+  escalationAtRange: 'Un porcentaje mayor que 0, hasta 1000.',
   escalationNotify: 'Avisar a',
   escalationAssignee: 'Quien lleve el ticket',
   escalationReassign: 'Reasignar a',
