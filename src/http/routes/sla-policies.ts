@@ -72,10 +72,13 @@ export async function slaPolicyRoutes(app: FastifyInstance): Promise<void> {
     const problems = calendarProblems(p.calendar);
     if (problems.length) throw new ApiError(400, 'invalid_calendar', problems.join(' '));
     if (p.departmentId !== null && !(await getDepartment(db, p.departmentId))) throw notFound('That department');
-    for (const e of p.escalations) {
-      for (const id of [...e.notify.filter((n) => n !== 'assignee'), ...(e.reassignTo ? [e.reassignTo] : [])]) {
-        if (!(await getUser(db, id))) throw new ApiError(400, 'unknown_user', `No user with id ${id}.`);
+    // The message names the field as a schema refusal does ("body/escalations/0/notify"), so the
+    // panel can show it on the escalation it is about.
+    for (const [i, e] of p.escalations.entries()) {
+      for (const id of e.notify.filter((n) => n !== 'assignee')) {
+        if (!(await getUser(db, id))) throw new ApiError(400, 'unknown_user', `body/escalations/${i}/notify: no user with id ${id}.`);
       }
+      if (e.reassignTo && !(await getUser(db, e.reassignTo))) throw new ApiError(400, 'unknown_user', `body/escalations/${i}/reassignTo: no user with id ${e.reassignTo}.`);
     }
     const clash = (await listSlaPolicies(db)).find((o) => o.id !== p.id && o.departmentId === p.departmentId);
     if (clash) throw new ApiError(409, 'policy_exists', `Policy "${clash.name}" covers that department already; change it instead.`);

@@ -45,7 +45,8 @@ function checkUrl(url: string): void {
   try {
     new URL(url);
   } catch {
-    throw new ApiError(400, 'invalid_url', `${url} is not a URL.`);
+    // Named like a schema refusal ("body/url …") so a form can put it on its field.
+    throw new ApiError(400, 'invalid_url', `body/url must be a URL: ${url} is not one.`);
   }
 }
 
@@ -82,7 +83,10 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.patch('/webhooks/:id', {
-    schema: { params: idParam, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields } },
+    schema: {
+      description: 'Changes a webhook (admins): its URL, events, enabled, or a new secret. The secret is never answered back; deliveries still pending go to the new URL.',
+      params: idParam, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: fields },
+    },
   }, async (req) => {
     requireDesk(req, 'manage-settings');
     const input = req.body as WebhookInput;

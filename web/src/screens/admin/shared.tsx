@@ -88,3 +88,20 @@ export function ListTable({ head, actions, children }: { head: string[]; actions
     </div>
   );
 }
+
+/**
+ * The body field a refusal of the API is about, as the path it names ("url", "events/0",
+ * "escalations/1/at"): schema refusals and the routes' own checks both say "body/<path> …".
+ * Null when it names none, and the form shows the message on the whole form instead.
+ */
+export function refusedPath(err: unknown): string | null {
+  return /\bbody\/([\w/]+)/.exec((err as Error)?.message ?? '')?.[1] ?? null;
+}
+
+/** A field's problem under it, tied to the control by aria-describedby (see `problemOf`). */
+export function FieldProblem({ id, text }: { id: string; text: string }) {
+  return text ? <span class="field-error" id={id}>{text}</span> : null;
+}
+
+/** The attributes a control takes while `text` says what is wrong with it. */
+export const problemOf = (id: string, text: string) => (text ? { 'aria-invalid': true, 'aria-describedby': id } : {});

@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n.js';
 import type { BusinessCalendar, Weekday } from '../../../../src/desk/business-hours.js';
 import type { SlaPolicy, SlaTarget } from '../../../../src/desk/sla.js';
 import { PRIORITIES } from '../../../../src/desk/types.js';
-import { changer, field, ListTable, useList, type Department } from './shared.js';
+import { changer, field, ListTable, refusedPath, useList, type Department, type UserSummary } from './shared.js';
+import { draftOf, escalationOf, EscalationsEditor, type EscalationDraft, type Refusal } from './sla-escalations.js';
 import { useWords, type AdminWord } from './words.js';
 
 // Monday first, as office hours are read; the API's week keys are the same names.
@@ -21,14 +22,23 @@ const minutes = (form: FormData, name: string) => {
 /**
  * SLA policies (src/http/routes/sla-policies.ts): per priority, how many working hours
  * until the first answer and until the ticket is solved, counted in the policy's office
- * hours and time zone. Escalations, when a policy has them, are kept as they are.
+ * hours and time zone, and the escalations when a share of that time has passed.
  */
 export function SlaPolicies() {
   const w = useWords();
   const { t } = useI18n();
   const { items, error, setError, reload } = useList<SlaPolicy>('/sla-policies');
   const departments = useList<Department>('/departments').items ?? [];
-  const [editing, setEditing] = useState<string | null>(null);
+  const users = useList<UserSummary>('/users').items ?? [];
+  const [editing, setEditingId] = useState<string | null>(null);
+  // The escalations of the form on screen (the policy edited, or the new one), sent whole with it.
+  const [drafts, setDrafts] = useState<EscalationDraft[]>([]);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const setEditing = (p: SlaPolicy | null) => {
+    setEditingId(p?.id ?? null);
+    setDrafts(p?.escalations.map(draftOf) ?? []);
+    setRefusal(null);
+  };
   const run = changer(setError, reload);
   const deptName = (id: string | null) => (id === null ? w('otherDepartments') : (departments.find((d) => d.id === id)?.name ?? id));
 
@@ -55,8 +65,20 @@ export function SlaPolicies() {
   const submit = (previous: SlaPolicy | null) => async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
-    const json = body(form, previous);
-    const ok = await run(() => (previous ? api(`/sla-policies/${previous.id}`, { method: 'PATCH', json }) : api('/sla-policies', { method: 'POST', json })));
+    const json = { ...body(form, previous), escalations: drafts.map(escalationOf) };
+    setError('');
+    setRefusal(null);
+    let ok = true;
+    try {
+      await (previous ? api(`/sla-policies/${previous.id}`, { method: 'PATCH', json }) : api('/sla-policies', { method: 'POST', json }));
+    } catch (err) {
+      ok = false;
+      // A refusal about an escalation shows on its field; anything else above the list.
+      const path = refusedPath(err);
+      if (path?.startsWith('escalations')) setRefusal({ path, message: (err as Error).message });
+      else setError((err as Error).message);
+    }
+    await reload();
     if (ok) {
       setEditing(null);
       if (!previous) form.reset();
@@ -111,6 +133,7 @@ export function SlaPolicies() {
           })}
           <label>{w('holidays')}<textarea name="holidays" rows={2} placeholder="2026-12-25, 2027-01-01" defaultValue={p?.calendar.holidays.join(', ') ?? ''} /></label>
         </fieldset>
+        <EscalationsEditor drafts={drafts} onChange={setDrafts} users={users} refusal={refusal} />
         <div class="actions">
           <button type="submit" class="primary">{p ? w('save') : w('add')}</button>
           {p && <button type="button" onClick={() => setEditing(null)}>{w('cancel')}</button>}
@@ -137,7 +160,7 @@ export function SlaPolicies() {
             <td>{summary(p)}</td>
             <td>{p.enabled ? w('yes') : w('no')}</td>
             <td class="buttons">
-              <button type="button" aria-label={w('editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{w('editButton')}</button>
+              <button type="button" aria-label={w('editOf', { name: p.name })} onClick={() => setEditing(p)}>{w('editButton')}</button>
               <button type="button" aria-label={w('deleteOf', { name: p.name })} onClick={() => confirm(w('deleteConfirm', { name: p.name })) && run(() => api(`/sla-policies/${p.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
             </td>
           </tr>

@@ -3,14 +3,8 @@ import { api } from '../../api.js';
 import { formatDate } from '../../format.js';
 import { useI18n } from '../../i18n.js';
 import { changer, field, ListTable, SecretOnce, useList } from './shared.js';
+import { EVENTS, WebhookEditForm, type Hook, type WebhookEvent } from './webhook-edit.js';
 import { useWords } from './words.js';
-
-interface Hook {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  enabled: boolean;
-}
 
 interface DeliveryRow {
   id: string;
@@ -21,11 +15,6 @@ interface DeliveryRow {
   attempts: Array<{ at: number; status: number | null; error: string | null }>;
 }
 
-// The list of src/desk/webhooks.ts (WEBHOOK_EVENTS), which the panel cannot import: it sits
-// beside node:crypto. The API refuses an event it does not know, so a stale list shows.
-const EVENTS = ['ticket.created', 'ticket.updated', 'message.received', 'message.sent', 'rating.received'] as const;
-type WebhookEvent = (typeof EVENTS)[number];
-
 /** Webhooks (src/http/routes/webhooks.ts): the signing secret is shown once, at creation. */
 export function Webhooks() {
   const w = useWords();
@@ -33,6 +22,7 @@ export function Webhooks() {
   const { items, error, setError, reload } = useList<Hook>('/webhooks');
   const [made, setMade] = useState<{ url: string; secret: string } | null>(null);
   const [log, setLog] = useState<{ id: string; rows: DeliveryRow[] } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const run = changer(setError, reload);
 
   const add = async (e: Event) => {
@@ -45,6 +35,11 @@ export function Webhooks() {
   };
   const showLog = (id: string) => run(async () => setLog({ id, rows: (await api<{ items: DeliveryRow[] }>(`/webhooks/${id}/deliveries`)).items }));
   const logged = items?.find((h) => h.id === log?.id);
+  const edited = items?.find((h) => h.id === editing);
+  const doneEditing = async (saved: boolean) => {
+    setEditing(null);
+    if (saved) await reload();
+  };
 
   return (
     <section aria-labelledby="webhooks-title">
@@ -61,12 +56,14 @@ export function Webhooks() {
               <input type="checkbox" aria-label={w('enabledOf', { name: h.url })} checked={h.enabled} onChange={(e) => run(() => api(`/webhooks/${h.id}`, { method: 'PATCH', json: { enabled: (e.currentTarget as HTMLInputElement).checked } }))} />
             </td>
             <td class="buttons">
+              <button type="button" aria-label={w('editOf', { name: h.url })} onClick={() => (setMade(null), setEditing(h.id))}>{w('editButton')}</button>
               <button type="button" aria-label={w('deliveriesOf', { name: h.url })} onClick={() => showLog(h.id)}>{w('deliveries')}</button>
               <button type="button" aria-label={w('deleteOf', { name: h.url })} onClick={() => confirm(w('deleteConfirm', { name: h.url })) && run(() => api(`/webhooks/${h.id}`, { method: 'DELETE' }))}>{w('delete')}</button>
             </td>
           </tr>
         ))}
       </ListTable>
+      {edited && <WebhookEditForm key={edited.id} hook={edited} onDone={doneEditing} />}
       {logged && log && (
         <section aria-labelledby="deliveries-title">
           <h3 id="deliveries-title">{w('deliveriesOf', { name: logged.url })}</h3>
