@@ -145,7 +145,9 @@ describe('editing webhooks and SLA escalations in the panel', () => {
 
   it('adds an escalation to a policy in the screen; it is stored, shown again, and the SLA job runs it', async () => {
     const temp = await person(app, 'agent', 'temp', []);
-    const targets = ['low', 'medium', 'high', 'urgent'].map((priority) => ({ priority, firstResponseMinutes: 60, resolutionMinutes: 600 }));
+    // The last one applies to any ticket the others do not (no priority, no severity): the
+    // form draws only the per-priority ones and must keep it on save.
+    const targets = [...['low', 'medium', 'high', 'urgent'].map((priority) => ({ priority, firstResponseMinutes: 60, resolutionMinutes: 600 })), { firstResponseMinutes: 240, resolutionMinutes: 2400 }];
     const created = await app.api('/api/v1/sla-policies', { method: 'POST', json: { name: 'Round the clock', departmentId: null, calendar: { timeZone: 'UTC', week: ALL_DAY }, targets } });
     expect(created.status).toBe(201);
     const policyId = (await json(created)).id as string;

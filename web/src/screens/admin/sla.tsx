@@ -51,8 +51,9 @@ export function SlaPolicies() {
       const target = { priority: p, firstResponseMinutes: minutes(data, `first-${p}`), resolutionMinutes: minutes(data, `resolve-${p}`) };
       if (target.firstResponseMinutes || target.resolutionMinutes) targets.push(JSON.parse(JSON.stringify(target)) as SlaTarget);
     }
-    // Targets by severity are not drawn here; keep them rather than lose them on save.
-    targets.push(...(previous?.targets.filter((x) => x.severity) ?? []));
+    // Targets by severity, and the catch-all one (neither priority nor severity), are not
+    // drawn here; keep them rather than lose them on save.
+    targets.push(...(previous?.targets.filter((x) => x.severity || !x.priority) ?? []));
     const holidays = field(form, 'holidays').split(/[\s,]+/).filter(Boolean);
     return {
       name: field(form, 'name'),
