@@ -38,10 +38,15 @@ function receiver() {
   };
 }
 
-// The clock the server runs on; the SLA test moves it. Noon UTC, so a day open 00:00-23:59 holds the test.
+// The clock the server runs on; the SLA test moves it. Noon UTC on a Monday, open all day.
 const T0 = Date.UTC(2026, 10, 23, 12);
 const MINUTE = 60_000;
-const ALL_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
+// Days that run to midnight (24:00, which a time field cannot hold) and a Sunday of two
+// spans: the form must save both back as they were.
+const ALL_DAY = {
+  ...Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, [['00:00', '24:00']]])),
+  sun: [['06:00', '11:00'], ['13:00', '24:00']],
+};
 
 describe('editing webhooks and SLA escalations in the panel', () => {
   let app: TestApp;

@@ -45,7 +45,13 @@ export function SlaPolicies() {
   const body = (form: HTMLFormElement, previous: SlaPolicy | null) => {
     const data = new FormData(form);
     const week: BusinessCalendar['week'] = {};
-    for (const d of DAYS) if (data.get(`open-${d}`) === 'on') week[d] = [[String(data.get(`from-${d}`)), String(data.get(`to-${d}`))]];
+    for (const d of DAYS) {
+      if (data.get(`open-${d}`) !== 'on') continue;
+      // A time field cannot hold 24:00 (the end of the day): it shows 00:00, saved as 24:00.
+      const to = String(data.get(`to-${d}`));
+      // Only a day's first span is drawn; the others are kept as they were.
+      week[d] = [[String(data.get(`from-${d}`)), to === '00:00' ? '24:00' : to], ...(previous?.calendar.week[d]?.slice(1) ?? [])];
+    }
     const targets: SlaTarget[] = [];
     for (const p of PRIORITIES) {
       const target = { priority: p, firstResponseMinutes: minutes(data, `first-${p}`), resolutionMinutes: minutes(data, `resolve-${p}`) };
@@ -128,7 +134,8 @@ export function SlaPolicies() {
               <div key={d} class="day">
                 <label class="inline"><input type="checkbox" name={`open-${d}`} defaultChecked={Boolean(span)} /> {w(`day.${d}` as AdminWord)}</label>
                 <label>{w('opens')}<input name={`from-${d}`} type="time" defaultValue={span?.[0] ?? '09:00'} aria-label={w('opensOn', { day: w(`day.${d}` as AdminWord) })} /></label>
-                <label>{w('closes')}<input name={`to-${d}`} type="time" defaultValue={span?.[1] ?? '17:00'} aria-label={w('closesOn', { day: w(`day.${d}` as AdminWord) })} /></label>
+                <label>{w('closes')}<input name={`to-${d}`} type="time" defaultValue={span?.[1] === '24:00' ? '00:00' : (span?.[1] ?? '17:00')} aria-label={w('closesOn', { day: w(`day.${d}` as AdminWord) })} /></label>
+                {(week[d]?.length ?? 0) > 1 && <p class="hint">{w('moreHours', { spans: week[d]!.slice(1).map(([a, b]) => `${a}–${b}`).join(', ') })}</p>}
               </div>
             );
           })}

@@ -163,6 +163,7 @@ export const en = {
   closes: 'Closes',
   opensOn: 'Opens on {day}',
   closesOn: 'Closes on {day}',
+  moreHours: 'Also open {spans} (kept as it is)',
   holidays: 'Holidays (YYYY-MM-DD, separated by commas)',
   'day.mon': 'Monday',
   'day.tue': 'Tuesday',

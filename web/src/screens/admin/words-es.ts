@@ -159,6 +159,7 @@ export const es: Words = {
   closes: 'Cierra',
   opensOn: 'Abre el {day}',
   closesOn: 'Cierra el {day}',
+  moreHours: 'También abre {spans} (se conserva)',
   holidays: 'Festivos (AAAA-MM-DD, separados por comas)',
   'day.mon': 'lunes',
   'day.tue': 'martes',
