@@ -37,6 +37,10 @@ describe('SLA policies: due times, pauses, escalation', () => {
     expect((await apiError(jane.api('/api/v1/sla-policies', { method: 'POST', json: policy }))).status).toBe(403);
     expect(await apiError(app.api('/api/v1/sla-policies', { method: 'POST', json: policy }))).toMatchObject({ status: 400, code: 'invalid_calendar' });
     expect((await apiError(app.api('/api/v1/sla-policies', { method: 'POST', json: { ...policy, calendar: { timeZone: 'UTC', week: { mon: [['9:00', '17:00']] } } } }))).code).toBe('invalid_request');
+    // An escalation may hand tickets only to someone who can own one: a basic user cannot.
+    const basic = await person(app, 'basic', 'bea', []);
+    const handOver = { ...policy, name: 'Hand over', calendar: { timeZone: 'UTC', week: WEEK }, escalations: [{ goal: 'resolution', at: 1, notify: ['assignee'], reassignTo: basic.id }] };
+    expect(await apiError(app.api('/api/v1/sla-policies', { method: 'POST', json: handOver }))).toMatchObject({ status: 400, code: 'bad_assignee', message: expect.stringContaining('body/escalations/0/reassignTo') });
   });
 
   it('shows due times in business hours, stops the clock while waiting, escalates at 75% and at breach', async () => {

@@ -4,6 +4,7 @@ import { newId } from '../../store/ids.js';
 import { getDepartment, getUser } from '../../store/directory.js';
 import { delSlaPolicy, getSlaPolicy, listSlaPolicies, putSlaPolicy } from '../../store/sla.js';
 import { calendarProblems, WEEKDAYS } from '../../desk/business-hours.js';
+import { canBeAssigned } from '../../desk/access.js';
 import type { SlaPolicy } from '../../desk/sla.js';
 import { PRIORITIES, SEVERITIES } from '../../desk/types.js';
 import { ApiError, notFound } from '../errors.js';
@@ -78,7 +79,10 @@ export async function slaPolicyRoutes(app: FastifyInstance): Promise<void> {
       for (const id of e.notify.filter((n) => n !== 'assignee')) {
         if (!(await getUser(db, id))) throw new ApiError(400, 'unknown_user', `body/escalations/${i}/notify: no user with id ${id}.`);
       }
-      if (e.reassignTo && !(await getUser(db, e.reassignTo))) throw new ApiError(400, 'unknown_user', `body/escalations/${i}/reassignTo: no user with id ${e.reassignTo}.`);
+      const assignee = e.reassignTo ? await getUser(db, e.reassignTo) : null;
+      if (e.reassignTo && !assignee) throw new ApiError(400, 'unknown_user', `body/escalations/${i}/reassignTo: no user with id ${e.reassignTo}.`);
+      // As for a person assigning (ticket updates): the SLA job would otherwise skip it, unseen.
+      if (assignee && !canBeAssigned(assignee)) throw new ApiError(400, 'bad_assignee', `body/escalations/${i}/reassignTo: ${assignee.name || assignee.email} cannot own tickets; choose an active agent or admin.`);
     }
     const clash = (await listSlaPolicies(db)).find((o) => o.id !== p.id && o.departmentId === p.departmentId);
     if (clash) throw new ApiError(409, 'policy_exists', `Policy "${clash.name}" covers that department already; change it instead.`);
