@@ -380,7 +380,7 @@ export class Ingestor {
     }
 
     putTicket(db, batch, ticket, previous);
-    const noticeMails = outcome === 'new' || outcome === 'joined' ? await this.noticeNow(batch, ticket, message, outcome, now) : undefined;
+    const noticeMails = (outcome === 'new' || outcome === 'joined') && !entry.imported ? await this.noticeNow(batch, ticket, message, outcome, now) : undefined;
     // The group's batch is committed unsynced: the spool entries it releases are durable
     // already, so a machine crash that loses it only means those messages are ticketed
     // again on restart.
@@ -390,7 +390,8 @@ export class Ingestor {
   /**
    * Tells agents of a customer's mail in the ticket's batch, unless a rule may run on it
    * first (a rule may move the ticket to another department, whose members are the ones to
-   * tell): then undefined, and the app tells them after the rules. Imported history is no news.
+   * tell): then undefined, and the app tells them after the rules. (Imported history is no
+   * news: the caller does not ask.)
    */
   private async noticeNow(batch: Batch, ticket: Ticket, message: Message, outcome: 'new' | 'joined', now: number): Promise<number | undefined> {
     const { db } = this.deps;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/mbox/import.js';
 import { mboxEntry } from '../../src/mbox/mbox.js';
 import { mail, startTestApp, tempDir, type TestApp } from '../helpers/app.js';
+import { sendMail } from '../helpers/smtp-client.js';
 
 // An import reads mail far faster than it can be ticketed. Each message read waits for room
 // in the ticketing backlog, as a message arriving by SMTP does, so that a large mbox is not
@@ -47,5 +48,12 @@ describe('mbox import', () => {
     expect(ticketed).toBe(count);
     const found = await (await app.api('/api/v1/tickets?q=question+299')).json();
     expect(found.items.map((t: any) => t.subject)).toEqual(['Old question 299']);
+
+    // Imported history is no news to agents; a mail arriving now is.
+    const newTicketNotices = async () => (await (await app.api('/api/v1/notifications')).json()).items.filter((x: any) => x.kind === 'new-ticket');
+    expect(await newTicketNotices()).toEqual([]);
+    expect((await sendMail(app.smtpPort, { from: 'live@customer.test', to: ['support@support.test'], message: mail({ from: 'live@customer.test', subject: 'A question today' }) })).code).toBe(250);
+    await app.ingestor.idle();
+    expect((await newTicketNotices()).map((x: any) => x.text)).toEqual([expect.stringContaining('A question today')]);
   });
 });
