@@ -137,9 +137,11 @@ async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSess
   const { config, log } = deps;
   const started = now();
   const chunks: Buffer[] = [];
-  // Once the size limit is passed, stop keeping bytes; smtp-server answers 552 5.3.4.
+  // Once the size limit is passed the message is refused (smtp-server answers 552 5.3.4):
+  // let go of what was kept, and keep nothing more.
   stream.on('data', (chunk: Buffer) => {
-    if (!stream.sizeExceeded) chunks.push(chunk);
+    if (stream.sizeExceeded) chunks.length = 0;
+    else chunks.push(chunk);
   });
   await new Promise<void>((resolve, reject) => {
     stream.once('end', resolve);
