@@ -24,6 +24,17 @@ export interface DnsCheckInput {
   dkim: Array<{ domain: string; selector: string; record: string }>;
 }
 
+/**
+ * A TXT value as a zone file writes it: quoted strings of at most 255 characters each (RFC
+ * 1035 §3.3: a character-string's length is one byte), which resolvers and verifiers join
+ * back (RFC 7208 §3.3, RFC 6376 §3.6.2.2). A 2048-bit DKIM key needs two.
+ */
+export function txtZoneValue(text: string): string {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += 255) chunks.push(`"${text.slice(i, i + 255)}"`);
+  return chunks.join(' ') || '""';
+}
+
 /** TXT strings of a name, each record's chunks joined (RFC 7208 §3.3); none when it has none. */
 async function txtRecords(resolver: DnsResolver, name: string): Promise<string[]> {
   const r = await lookup(resolver, name, 'TXT');
@@ -60,7 +71,7 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
     const spfRecords = (await txtRecords(resolver, domain)).filter((t) => /^v=spf1\b/i.test(t));
     const relays = input.relays.filter((r) => r.domain === domain);
     if (spfRecords.length === 0) {
-      findings.push({ domain, check: 'SPF', state: 'missing', detail: 'no SPF record', record: `${domain}. IN TXT "v=spf1 ${[...new Set(relays.map((r) => spfMechanismFor(r.host)))].join(' ') || 'mx'} ~all"` });
+      findings.push({ domain, check: 'SPF', state: 'missing', detail: 'no SPF record', record: `${domain}. IN TXT ${txtZoneValue(`v=spf1 ${[...new Set(relays.map((r) => spfMechanismFor(r.host)))].join(' ') || 'mx'} ~all`)}` });
     } else if (spfRecords.length > 1) {
       findings.push({ domain, check: 'SPF', state: 'wrong', detail: 'more than one SPF record: receivers treat that as permerror (RFC 7208 §4.5)' });
     } else {
@@ -85,7 +96,7 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
         }
       }
       findings.push(failing.length
-        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `${domain}. IN TXT "${withMechanisms(spfRecords[0]!, [...new Set(missingHosts.map(spfMechanismFor))])}"` }
+        ? { domain, check: 'SPF', state: 'wrong', detail: `the SPF record does not authorise: ${failing.join('; ')}`, record: `${domain}. IN TXT ${txtZoneValue(withMechanisms(spfRecords[0]!, [...new Set(missingHosts.map(spfMechanismFor))]))}` }
         : { domain, check: 'SPF', state: 'ok', detail: relays.length ? `SPF authorises ${relays.map((r) => r.host).join(', ')}` : `SPF record present: ${spfRecords[0]}` });
     }
 
@@ -96,7 +107,7 @@ export async function checkDns(input: DnsCheckInput, resolver: DnsResolver): Pro
       const have = published.map((t) => /p=([A-Za-z0-9+/=]+)/.exec(t.replace(/\s+/g, ''))?.[1]);
       findings.push(have.includes(want)
         ? { domain, check: 'DKIM', state: 'ok', detail: `DKIM key ${key.selector} is published` }
-        : { domain, check: 'DKIM', state: published.length ? 'wrong' : 'missing', detail: published.length ? `${name} holds another key` : `${name} is not published`, record: `${name}. IN TXT "${key.record}"` });
+        : { domain, check: 'DKIM', state: published.length ? 'wrong' : 'missing', detail: published.length ? `${name} holds another key` : `${name} is not published`, record: `${name}. IN TXT ${txtZoneValue(key.record)}` });
     }
 
     const dmarc = (await txtRecords(resolver, `_dmarc.${domain}`)).filter((t) => /^v=DMARC1\b/i.test(t));
@@ -125,7 +136,8 @@ function publishOf(record: string): DnsFinding['publish'] {
   const m = /^(\S+?)\.? IN (\w+) (.*?)(?: {2}\(.*\))?$/.exec(record);
   if (!m) return undefined;
   const [, name, type, value] = m as unknown as [string, string, string, string];
-  return { name, type, value: type === 'TXT' ? value.replace(/^"(.*)"$/, '$1') : value };
+  // A provider's form takes a TXT value whole: the zone line's quoted strings joined.
+  return { name, type, value: type === 'TXT' ? [...value.matchAll(/"([^"]*)"/g)].map((q) => q[1]).join('') : value };
 }
 
 /**

@@ -46,6 +46,7 @@ const en = {
   name: 'Name',
   type: 'Type',
   value: 'Value',
+  zone: 'Zone file',
   copied: 'Copied',
   ok: 'passes',
   missing: 'missing',
@@ -75,6 +76,7 @@ const es: Words = {
   name: 'Nombre',
   type: 'Tipo',
   value: 'Valor',
+  zone: 'Archivo de zona',
   copied: 'Copiado',
   ok: 'correcto',
   missing: 'falta',
@@ -123,7 +125,7 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
     setCopied(key);
   };
   // A Copy button per field; its name keeps the visible word (WCAG 2.5.3) and "Copied" is said beside it.
-  const copyButton = (f: Finding, part: 'name' | 'value', text: string) => {
+  const copyButton = (f: Finding, part: 'name' | 'value' | 'zone', text: string) => {
     const key = `${f.check} ${f.domain} ${part}`;
     return (
       <>
@@ -168,6 +170,8 @@ function DomainCheck({ domain }: { domain: DeskDomain }) {
                         <dd data-part="type">{f.publish.type}</dd>
                         <dt>{w('value')}</dt>
                         <dd><code class="dns-record" data-part="value">{f.publish.value}</code>{copyButton(f, 'value', f.publish.value)}</dd>
+                        {/* A TXT value over 255 characters (a 2048-bit DKIM key) is several quoted strings in a zone file. */}
+                        {f.record?.includes('" "') && <><dt>{w('zone')}</dt><dd><code class="dns-record" data-part="zone">{f.record}</code>{copyButton(f, 'zone', f.record)}</dd></>}
                       </dl>
                     ) : f.record && <code class="dns-record">{f.record}</code>}
                   </td>
