@@ -1,10 +1,8 @@
-import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { json, mail, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
+import { webhookReceiver, type ReceivedCall } from '../helpers/webhook-receiver.js';
 import { apiError, person, ticketByMail, type Person } from '../helpdesk/fixture.js';
 import { screenshot } from './browser.js';
 import { axeAudit, openAdminPanel } from './admin-panel.js';
@@ -15,28 +13,6 @@ import { axeAudit, openAdminPanel } from './admin-panel.js';
 
 const SECRET = 'a-secret-the-receiver-was-given-once';
 
-/** A webhook receiver on loopback that keeps each call with whether its signature held under SECRET. */
-function receiver() {
-  const calls: Array<{ event: string; signed: boolean; ticket: number | undefined }> = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(req.headers['x-mxdesk-signature']));
-      const signed = !!m && createHmac('sha256', SECRET).update(`${m[1]}.${raw}`).digest('hex') === m[2];
-      calls.push({ event: String(req.headers['x-mxdesk-event']), signed, ticket: JSON.parse(raw).data?.ticket?.number });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  const listening = new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    calls,
-    url: async () => (await listening, `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 // The clock the server runs on; the SLA test moves it. Noon UTC on a Monday, open all day.
 const T0 = Date.UTC(2026, 10, 23, 12);
@@ -55,8 +31,8 @@ describe('editing webhooks and SLA escalations in the panel', () => {
   let close: () => Promise<void>;
   let clock = T0;
   let jane: Person;
-  const oldHook = receiver();
-  const newHook = receiver();
+  const oldHook = webhookReceiver(() => SECRET);
+  const newHook = webhookReceiver(() => SECRET);
   const violations: string[] = [];
 
   beforeAll(async () => {
@@ -143,7 +119,8 @@ describe('editing webhooks and SLA escalations in the panel', () => {
     await app.ingestor.idle();
     await app.webhooks.idle();
     const [ticket] = (await json(app.api('/api/v1/tickets?q=moved'))).items;
-    expect(newHook.calls).toEqual([{ event: 'ticket.created', signed: true, ticket: ticket.number }]);
+    const seen = (c: ReceivedCall) => ({ event: c.event, signed: c.signed, ticket: c.body.data?.ticket?.number });
+    expect(newHook.calls.map(seen)).toEqual([{ event: 'ticket.created', signed: true, ticket: ticket.number }]);
     expect(oldHook.calls).toEqual([]);
     expect(violations).toEqual([]);
   });

@@ -1,10 +1,8 @@
-import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { json, mail, type TestApp } from '../helpers/app.js';
 import { sendMail } from '../helpers/smtp-client.js';
+import { webhookReceiver } from '../helpers/webhook-receiver.js';
 import { screenshot } from './browser.js';
 import { axeAudit, openAdminPanel } from './admin-panel.js';
 
@@ -12,23 +10,6 @@ import { axeAudit, openAdminPanel } from './admin-panel.js';
 // add a webhook whose secret, shown once, checks the signature of a real delivery that the
 // delivery log then shows.
 
-/** A webhook receiver on loopback that keeps each call with whether its signature held. */
-function receiver(secret: () => string) {
-  const calls: Array<{ event: string; signed: boolean; body: { event: string; data: { ticket?: { number: number } } } }> = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(req.headers['x-mxdesk-signature']));
-      const signed = !!m && createHmac('sha256', secret()).update(`${m[1]}.${raw}`).digest('hex') === m[2];
-      calls.push({ event: String(req.headers['x-mxdesk-event']), signed, body: JSON.parse(raw) });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  return { server, calls };
-}
 
 describe('API tokens and webhooks in the panel', () => {
   let app: TestApp;
@@ -36,16 +17,15 @@ describe('API tokens and webhooks in the panel', () => {
   let base: string;
   let close: () => Promise<void>;
   let secret = '';
-  const hook = receiver(() => secret);
+  const hook = webhookReceiver(() => secret);
   const violations: string[] = [];
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => hook.server.listen(0, '127.0.0.1', resolve));
     ({ app, page, base, close } = await openAdminPanel());
   });
   afterAll(async () => {
     await close?.();
-    await new Promise((resolve) => hook.server.close(resolve));
+    await hook.close();
   });
 
   it('creates an API token, shows it once, and the API takes it as Bearer until it is revoked', async () => {
@@ -79,7 +59,7 @@ describe('API tokens and webhooks in the panel', () => {
   });
 
   it('adds a webhook for new tickets; its secret checks the signature of the delivery the log shows', async () => {
-    const url = `http://127.0.0.1:${(hook.server.address() as AddressInfo).port}/mxdesk`;
+    const url = await hook.url('/mxdesk');
     await page.goto(`${base}/admin/webhooks`);
     const form = page.getByRole('form', { name: 'Add a webhook' });
     await form.getByLabel('URL').fill(url);
