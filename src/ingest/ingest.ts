@@ -1,12 +1,10 @@
 import type { Logger } from 'pino';
 import type { Batch, Db } from '../store/db.js';
-import { primeMessageIds } from '../store/tickets.js';
-import { primeSenders } from '../store/directory.js';
 import { getRaw } from '../store/inbound.js';
 import { acceptedRaw, releaseSpool, pendingSpool, type SpoolEntry } from '../spool/spool.js';
 import type { Routing } from '../smtp/server.js';
 import { parseMail, type Mail } from './parse.js';
-import { ackKey, ticketMail, type TicketMailDeps, type Ticketed } from './ticket-mail.js';
+import { ticketMail, type TicketMailDeps, type Ticketed } from './ticket-mail.js';
 
 export type { Ticketed };
 
@@ -137,7 +135,6 @@ export class Ingestor {
     try {
       const results = await db.serial(() =>
         db.group(async (batch) => {
-          await this.primeReads(group);
           const out: Ticketed[] = [];
           for (const { entry, mail } of group) out.push(mail ? await ticketMail(this.mailDeps, entry, mail, batch) : this.releaseMissing(entry, batch));
           return out;
@@ -151,15 +148,6 @@ export class Ingestor {
       log.error({ err, id: group[0]!.entry.id }, 'ingest: could not ticket a message; it stays in the spool');
       return [];
     }
-  }
-
-  /** What the group's mails will read, read at once (Db.prime): one getMany per kind of record. */
-  private async primeReads(group: Prepared[]): Promise<void> {
-    const { db } = this.deps;
-    const mails = group.flatMap((p) => (p.mail ? [{ mail: p.mail, entry: p.entry }] : []));
-    const senders = mails.flatMap(({ mail, entry }) => [(mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase(), ...(mail.replyTo[0] ? [mail.replyTo[0].email] : [])]);
-    const ids = mails.flatMap(({ mail }) => [mail.messageId, mail.inReplyTo, ...mail.references]);
-    await Promise.all([primeSenders(db, senders, ackKey), primeMessageIds(db, ids)]);
   }
 
   /** Reads and parses a spooled message; never rejects (parseMail keeps what it can read). */

@@ -50,7 +50,7 @@ export interface Ticketed {
 
 const HOUR = 3_600_000;
 /** Acknowledgements sent to an address in the last hour are counted under this key. */
-export const ackKey = (email: string) => `ack:${email}`;
+const ackKey = (email: string) => `ack:${email}`;
 
 /**
  * Ticket one parsed mail inside an ingest group's batch: drop a duplicate, classify it, find
@@ -64,7 +64,7 @@ export async function ticketMail(deps: TicketMailDeps, entry: SpoolEntry, mail: 
 
   // A Message-ID we already hold is the same mail delivered twice (a retry after a lost
   // 250, or two of our addresses on separate transactions): keep one copy.
-  // Answered from what the group primed (Db.prime), else read by key on this thread.
+  // Read by key on this thread (Db.get); what the group wrote already is seen first.
   const senderEmail = (mail.from?.email || entry.envelope.mailFrom || 'unknown@invalid').toLowerCase();
   const [duplicate, settings, sender] = await Promise.all([
     mail.messageId ? messageIdKnown(db, mail.messageId) : Promise.resolve(false),

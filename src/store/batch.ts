@@ -11,8 +11,6 @@ export const DELETED = Symbol('deleted');
 /** A group's pending writes by key, and the sublevels they touch (see Db.cached). */
 export class Overlay extends Map<string, unknown> {
   readonly prefixes = new Set<string>();
-  /** What Db.prime read for the group: the store as it was, under the group's own writes. */
-  readonly primed = new Map<string, unknown>();
   /** Where each key's op is in the batch (Batch.add). */
   readonly opAt = new Map<string, number>();
 }

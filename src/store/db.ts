@@ -296,27 +296,9 @@ export class Db {
     const overlay = this.overlays.getStore();
     if (!overlay) return null;
     const k = overlayKey(sublevel, key);
-    if (overlay.has(k)) {
-      const v = overlay.get(k);
-      return { value: v === DELETED ? undefined : v };
-    }
-    return overlay.primed.has(k) ? { value: overlay.primed.get(k) } : null;
-  }
-
-  /**
-   * Inside a group: reads `keys` with one getMany, and later get()s of them in the group are
-   * answered from memory. Each get is a round trip to LevelDB's thread pool with a cost on the
-   * main thread; a group of 32 mails that reads 5 records each does 5 reads, not 160. The
-   * values are what the store held when the group read them, as the gets would have been:
-   * the group runs in a serial section. Outside a group it does nothing.
-   */
-  async prime(sublevel: JsonSub, keys: Iterable<string>): Promise<void> {
-    const overlay = this.overlays.getStore();
-    if (!overlay) return;
-    const wanted = [...new Set(keys)].filter((k) => !overlay.has(overlayKey(sublevel, k)) && !overlay.primed.has(overlayKey(sublevel, k)));
-    if (wanted.length === 0) return;
-    // Read on this thread, like get(): cheaper per key than one getMany (measured).
-    for (const k of wanted) overlay.primed.set(overlayKey(sublevel, k), await this.read(sublevel, k));
+    if (!overlay.has(k)) return null;
+    const v = overlay.get(k);
+    return { value: v === DELETED ? undefined : v };
   }
 
   /**

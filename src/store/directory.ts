@@ -58,18 +58,6 @@ export async function userByEmail(db: Db, email: string): Promise<User | undefin
   return id ? db.get<User>(db.sub.user, id) : undefined;
 }
 
-/**
- * Inside a Db.group: reads at once what ingest will ask about these senders (their user,
- * contact and acknowledgement count), so each mail's reads are answered from memory.
- */
-export async function primeSenders(db: Db, emails: string[], rateKey: (email: string) => string): Promise<void> {
-  const lower = emails.map((e) => e.toLowerCase());
-  await Promise.all([db.prime(db.sub.login, lower), db.prime(db.sub.email, lower), db.prime(db.sub.rate, emails.map(rateKey))]);
-  // Answered from what was just read.
-  const [users, contacts] = await Promise.all([Promise.all(lower.map((e) => db.get<string>(db.sub.login, e))), Promise.all(lower.map((e) => db.get<string>(db.sub.email, e)))]);
-  await Promise.all([db.prime(db.sub.user, users.filter((id): id is string => Boolean(id))), db.prime(db.sub.contact, contacts.filter((id): id is string => Boolean(id)))]);
-}
-
 export function getUser(db: Db, id: string): Promise<User | undefined> {
   // Read for every agent told of every new mail: kept in memory until the user is written.
   return db.cached(db.sub.user, id, () => db.get<User>(db.sub.user, id));

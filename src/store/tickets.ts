@@ -157,19 +157,6 @@ export async function messageByMessageId(db: Db, messageId: string): Promise<Mes
   return id ? getMessage(db, id) : undefined;
 }
 
-/**
- * Inside a Db.group: reads at once the messages these Message-IDs name and their tickets
- * (duplicates and threading), so each mail's reads are answered from memory.
- */
-export async function primeMessageIds(db: Db, messageIds: string[]): Promise<void> {
-  const normalised = messageIds.filter(Boolean).map(normaliseMessageId);
-  await db.prime(db.sub.mid, normalised);
-  const ids = (await Promise.all(normalised.map((m) => db.get<string>(db.sub.mid, m)))).filter((id): id is string => Boolean(id));
-  await db.prime(db.sub.msg, ids);
-  const numbers = (await Promise.all(ids.map((id) => getMessage(db, id)))).flatMap((m) => (m ? [pad(m.ticketNumber, 10)] : []));
-  await db.prime(db.sub.ticket, numbers);
-}
-
 /** Whether a Message-ID is stored, with one read. */
 export async function messageIdKnown(db: Db, messageId: string): Promise<boolean> {
   return (await db.get<string>(db.sub.mid, normaliseMessageId(messageId))) !== undefined;
